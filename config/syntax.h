@@ -1,0 +1,23 @@
+// Syntax checks for the configuration's identifiers and mail addresses, in
+// the shape cfg::Syntax expects: nullptr when fine, else the reason shown to
+// the operator. Internal to config/.
+#pragma once
+
+#include <string_view>
+
+namespace flexmail::cfg {
+
+// "local@domain": no spaces or control characters, exactly one @, a
+// non-empty local part, a domain of non-empty labels with at least one dot.
+bool IsMailAddress(std::string_view s);
+// "@domain" with the same domain rules: every address of that domain.
+bool IsMailDomainPattern(std::string_view s);
+
+const char* SiteIdSyntax(std::string_view s);        // LI0001
+const char* MeshCodeSyntax(std::string_view s);      // ME0005
+const char* ContractCodeSyntax(std::string_view s);  // GFQUIMP01
+const char* AddressSyntax(std::string_view s);       // a cc
+const char* SenderSyntax(std::string_view s);        // an address or "@domain"
+const char* LightSyntax(std::string_view s);         // GREEN, RED or GREY
+
+}  // namespace flexmail::cfg

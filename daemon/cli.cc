@@ -1,0 +1,122 @@
+#include "daemon/cli.h"
+
+#include <functional>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+
+#include "daemon/commands.h"
+
+namespace flexmail {
+
+Instant SystemClock::Now() const {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now());
+}
+
+namespace {
+
+constexpr const char* kTimeHelp =
+    "ISO 8601 time, with an offset or Z, or without one meaning Europe/Paris local time";
+
+// The command chosen on the command line, run once the config is loaded.
+using Action = std::function<int(Context&)>;
+
+void AddDeclare(CLI::App& app, const char* name, bool store, DeclareArgs* a, Action* act) {
+  auto* cmd = app.add_subcommand(name, store ? "Process and store one declaration"
+                                             : "Process one declaration, store nothing");
+  cmd->add_option("files", a->files, "The declaration's CSV files")->required();
+  cmd->add_option("--sender", a->sender, "Sender address")->required();
+  cmd->add_option(store ? "--received-at" : "--at", a->at, std::string("Reception: ") + kTimeHelp);
+  cmd->add_flag("--json", a->json, "Print one JSON object");
+  a->store = store;
+  cmd->callback([a, act] { *act = [a](Context& c) { return CmdDeclare(c, *a); }; });
+}
+
+void AddIndicators(CLI::App& app, PublishArgs* p, ShowIndicatorsArgs* s, Action* act) {
+  auto* ind = app.add_subcommand("indicators", "Publish or show flexibility indicators");
+  ind->require_subcommand(1);
+  auto* pub = ind->add_subcommand("publish", "Record an indicator publication");
+  pub->add_option("--mesh", p->mesh, "Mesh code (ME0005)")->required();
+  pub->add_option("--indicator", p->indicator, "Q_MINUS|Q_PLUS|PARTIAL")->required();
+  pub->add_option("--status", p->status, "GREEN|RED|GREY")->required();
+  pub->add_option("--at", p->at, std::string("Publication: ") + kTimeHelp)->required();
+  pub->callback([p, act] { *act = [p](Context& c) { return CmdPublish(c, *p); }; });
+  auto* show = ind->add_subcommand("show", "Current and next indicators per site");
+  show->add_option("--mesh", s->mesh, "Only the sites of this mesh");
+  show->add_option("--at", s->at, std::string("Instant (default now): ") + kTimeHelp);
+  show->add_flag("--json", s->json, "Print JSON (siteIndicators)");
+  show->callback([s, act] { *act = [s](Context& c) { return CmdShowIndicators(c, *s); }; });
+}
+
+void AddShortage(CLI::App& app, ShortageArgs* a, Action* act) {
+  auto* sh = app.add_subcommand("shortage", "Flexibility shortage");
+  sh->require_subcommand(1);
+  auto* decl = sh->add_subcommand("declare", "Declare a shortage for a gas day");
+  decl->add_option("--gas-day", a->gas_day, "YYYY-MM-DD")->required();
+  decl->add_option("--mesh", a->mesh, "Only this mesh (default: every mesh)");
+  decl->add_option("--at", a->at, std::string("Declaration: ") + kTimeHelp)->required();
+  decl->callback([a, act] { *act = [a](Context& c) { return CmdShortage(c, *a); }; });
+}
+
+void AddSiteDay(CLI::App& app, const char* name, const char* help, bool with_at, SiteDayArgs* a,
+                std::function<int(Context&, const SiteDayArgs&)> run, Action* act) {
+  auto* cmd = app.add_subcommand(name, help);
+  cmd->add_option("--site", a->site, "Site id (LI0001)")->required();
+  cmd->add_option("--gas-day", a->gas_day, "YYYY-MM-DD")->required();
+  if (with_at) cmd->add_option("--at", a->at, std::string("Instant (default now): ") + kTimeHelp);
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a, act, run] { *act = [a, run](Context& c) { return run(c, *a); }; });
+}
+
+int RunAction(const std::string& config_path, const Action& action, std::ostream& out,
+              std::ostream& err, const Clock& clock) {
+  Config config;
+  Status s = LoadConfig(config_path, &config);
+  if (!s.ok()) {
+    err << "flexmail: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<Ledger> ledger;
+  s = Ledger::Open(config.database_path, &ledger);
+  if (!s.ok()) {
+    err << "flexmail: database " << config.database_path << ": " << s.ToString() << "\n";
+    return kExitInternal;
+  }
+  Context c{config, *ledger, out, err, clock};
+  return action(c);
+}
+
+}  // namespace
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           const Clock& clock) {
+  CLI::App app{"flexmail: the email channel of intraday flexibility declarations"};
+  app.set_version_flag("--version", "flexmail 0.1.0");
+  std::string config_path = "/etc/flexmail/flexmail.toml";
+  app.add_option("--config", config_path, "Configuration file")->capture_default_str();
+  app.require_subcommand(1);
+  Action action;
+  DeclareArgs submit, check;
+  PublishArgs publish;
+  ShowIndicatorsArgs show;
+  ShortageArgs shortage;
+  SiteDayArgs reference, programs;
+  AddDeclare(app, "submit", true, &submit, &action);
+  AddDeclare(app, "check", false, &check, &action);
+  AddIndicators(app, &publish, &show, &action);
+  AddShortage(app, &shortage, &action);
+  AddSiteDay(app, "reference", "The reference programme in force (rebuiltHmsProfile)", true,
+             &reference, CmdReference, &action);
+  AddSiteDay(app, "programs", "Every programme of a site and gas day (hmsProfile)", false,
+             &programs, CmdPrograms, &action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, out, err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  return RunAction(config_path, action, out, err, clock);
+}
+
+}  // namespace flexmail

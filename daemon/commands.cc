@@ -1,0 +1,199 @@
+#include "daemon/commands.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "daemon/engine.h"
+#include "daemon/json_views.h"
+#include "daemon/text_views.h"
+
+namespace flexmail {
+namespace {
+
+// A CSV given on the command line is a local file chosen by the operator;
+// the bound only protects against a wrong argument (a disk image, say).
+constexpr std::streamsize kMaxCliFileBytes = 64 << 20;
+
+std::string Basename(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+bool ReadFile(Context& c, const std::string& path, RawFile* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    c.err << "flexmail: cannot read " << path << "\n";
+    return false;
+  }
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (buf.tellp() > kMaxCliFileBytes) {
+    c.err << "flexmail: " << path << " is larger than 64 MiB\n";
+    return false;
+  }
+  out->name = Basename(path);
+  out->bytes = buf.str();
+  return true;
+}
+
+int Internal(Context& c, const Status& s) {
+  c.err << "flexmail: " << s.ToString() << "\n";
+  return kExitInternal;
+}
+
+void PrintJson(Context& c, const Json& j) { c.out << j.dump(2) << "\n"; }
+
+}  // namespace
+
+bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out) {
+  if (text.empty()) {
+    *out = c.clock.Now();
+    return true;
+  }
+  std::string error;
+  if (ParseInstant(text, out, &error)) return true;
+  c.err << "flexmail: " << option << ": " << error << "\n";
+  return false;
+}
+
+bool ResolveGasDay(Context& c, const std::string& text, GasDay* out) {
+  auto d = GasDay::ParseIso(text);
+  if (!d) {
+    c.err << "flexmail: --gas-day: \"" << text << "\": expected a date YYYY-MM-DD\n";
+    return false;
+  }
+  *out = *d;
+  return true;
+}
+
+bool ResolveSite(Context& c, const std::string& id, const Site** out) {
+  *out = c.config.referential.FindSite(id);
+  if (!*out) c.err << "flexmail: --site: \"" << id << "\": no such site in the referential\n";
+  return *out != nullptr;
+}
+
+int CmdDeclare(Context& c, const DeclareArgs& a) {
+  DeclarationEnvelope env;
+  env.sender = a.sender;
+  env.source = "cli";
+  if (!ResolveInstant(c, a.at, a.store ? "--received-at" : "--at", &env.received_at))
+    return kExitUsage;
+  for (const auto& path : a.files) {
+    env.files.emplace_back();
+    if (!ReadFile(c, path, &env.files.back())) return kExitUsage;
+  }
+  Engine engine(c.config, &c.ledger);
+  Verdict v;
+  Status s = engine.Process(env, a.store, &v);
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    PrintJson(c, VerdictJson(v, env.sender, c.config.referential));
+  } else {
+    PrintVerdict(c.out, v, env.sender);
+  }
+  return kExitOk;
+}
+
+int CmdPublish(Context& c, const PublishArgs& a) {
+  Publication p;
+  p.mesh = a.mesh;
+  if (!c.config.referential.FindMesh(a.mesh)) {
+    c.err << "flexmail: --mesh: \"" << a.mesh << "\": no such mesh in the referential\n";
+    return kExitUsage;
+  }
+  if (!ParseIndicatorKind(a.indicator, &p.kind) || !ParseLight(a.status, &p.status)) {
+    c.err << "flexmail: --indicator must be Q_MINUS|Q_PLUS|PARTIAL and --status "
+             "GREEN|RED|GREY\n";
+    return kExitUsage;
+  }
+  if (!ResolveInstant(c, a.at, "--at", &p.published_at)) return kExitUsage;
+  Status s = c.ledger.PublishIndicator(&p, c.config.referential.settings().indicator_delay);
+  if (!s.ok()) return Internal(c, s);
+  c.out << "Published " << p.mesh << ' ' << IndicatorName(p.kind) << ' ' << LightName(p.status)
+        << " at " << FormatLocalIso(p.published_at) << ", applies from "
+        << FormatLocalIso(p.applied_at) << "\n";
+  return kExitOk;
+}
+
+int CmdShowIndicators(Context& c, const ShowIndicatorsArgs& a) {
+  const Referential& ref = c.config.referential;
+  Instant t;
+  if (!ResolveInstant(c, a.at, "--at", &t)) return kExitUsage;
+  if (!a.mesh.empty() && !ref.FindMesh(a.mesh)) {
+    c.err << "flexmail: --mesh: \"" << a.mesh << "\": no such mesh in the referential\n";
+    return kExitUsage;
+  }
+  std::vector<Publication> pubs;
+  Status s = c.ledger.Publications(a.mesh, &pubs);
+  if (!s.ok()) return Internal(c, s);
+  std::vector<const Site*> sites;
+  for (const auto& site : ref.sites()) {
+    if (a.mesh.empty() || site.mesh == a.mesh) sites.push_back(&site);
+  }
+  if (!a.json) {
+    PrintIndicators(c.out, sites, pubs, t, ref);
+    return kExitOk;
+  }
+  Json list = Json::array();
+  for (const Site* site : sites) list.push_back(SiteIndicatorsJson(*site, pubs, t, ref));
+  PrintJson(c, Json{{"at", FormatLocalIso(t)}, {"siteIndicators", list}});
+  return kExitOk;
+}
+
+int CmdShortage(Context& c, const ShortageArgs& a) {
+  Shortage sh;
+  if (!ResolveGasDay(c, a.gas_day, &sh.gas_day)) return kExitUsage;
+  if (!a.mesh.empty() && !c.config.referential.FindMesh(a.mesh)) {
+    c.err << "flexmail: --mesh: \"" << a.mesh << "\": no such mesh in the referential\n";
+    return kExitUsage;
+  }
+  sh.mesh = a.mesh;
+  if (!ResolveInstant(c, a.at, "--at", &sh.declared_at)) return kExitUsage;
+  Status s = c.ledger.DeclareShortage(sh);
+  if (!s.ok()) return Internal(c, s);
+  c.out << "Shortage declared for gas day " << sh.gas_day.Iso() << " on "
+        << (sh.mesh.empty() ? std::string("every mesh") : "mesh " + sh.mesh) << " at "
+        << FormatLocalIso(sh.declared_at) << "\n";
+  return kExitOk;
+}
+
+int CmdReference(Context& c, const SiteDayArgs& a) {
+  const Site* site;
+  SiteDay key;
+  Instant t;
+  if (!ResolveSite(c, a.site, &site) || !ResolveGasDay(c, a.gas_day, &key.day) ||
+      !ResolveInstant(c, a.at, "--at", &t))
+    return kExitUsage;
+  key.site = site->id;
+  ReferenceHistory history;
+  Status s = c.ledger.ReferenceHistoryOf(key, &history);
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    PrintJson(c, RebuiltJson(key, history, t, c.config.referential));
+  } else {
+    PrintReference(c.out, key, history, t);
+  }
+  return kExitOk;
+}
+
+int CmdPrograms(Context& c, const SiteDayArgs& a) {
+  const Site* site;
+  SiteDay key;
+  if (!ResolveSite(c, a.site, &site) || !ResolveGasDay(c, a.gas_day, &key.day)) return kExitUsage;
+  key.site = site->id;
+  std::vector<StoredProgramme> programmes;
+  Status s = c.ledger.ProgrammesOf(key, &programmes);
+  if (!s.ok()) return Internal(c, s);
+  if (!a.json) {
+    PrintProgrammes(c.out, programmes);
+    return kExitOk;
+  }
+  Json list = Json::array();
+  for (const auto& p : programmes) {
+    list.push_back(HmsProfileJson(p.result, p.received_at, c.config.referential));
+  }
+  PrintJson(c, Json{{"hmsProfiles", list}});
+  return kExitOk;
+}
+
+}  // namespace flexmail

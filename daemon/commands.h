@@ -1,0 +1,63 @@
+// The commands behind the command line, one function each. They receive
+// parsed arguments and write to the given streams; they return exit codes.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/cli.h"
+#include "db/ledger.h"
+
+namespace flexmail {
+
+// What every command has: the configuration, the ledger, the streams and
+// the clock.
+struct Context {
+  const Config& config;
+  Ledger& ledger;
+  std::ostream& out;
+  std::ostream& err;
+  const Clock& clock;
+};
+
+struct DeclareArgs {
+  std::vector<std::string> files;
+  std::string sender;
+  std::string at;  // TIME or empty for now
+  bool json = false;
+  bool store = true;  // submit: true; check: false
+};
+int CmdDeclare(Context& c, const DeclareArgs& a);
+
+struct PublishArgs {
+  std::string mesh, indicator, status, at;
+};
+int CmdPublish(Context& c, const PublishArgs& a);
+
+struct ShowIndicatorsArgs {
+  std::string mesh, at;
+  bool json = false;
+};
+int CmdShowIndicators(Context& c, const ShowIndicatorsArgs& a);
+
+struct ShortageArgs {
+  std::string gas_day, mesh, at;
+};
+int CmdShortage(Context& c, const ShortageArgs& a);
+
+struct SiteDayArgs {
+  std::string site, gas_day, at;
+  bool json = false;
+};
+int CmdReference(Context& c, const SiteDayArgs& a);
+int CmdPrograms(Context& c, const SiteDayArgs& a);
+
+// Helpers shared by commands: each writes the usage error and returns false.
+bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);
+bool ResolveGasDay(Context& c, const std::string& text, GasDay* out);
+bool ResolveSite(Context& c, const std::string& id, const Site** out);
+
+}  // namespace flexmail

@@ -1,0 +1,119 @@
+#include "daemon/text_views.h"
+
+#include "daemon/table.h"
+
+namespace flexmail {
+namespace {
+
+std::string Codes(const ProgrammeResult& r) {
+  std::string out;
+  for (const auto& v : r.violations) {
+    out += (out.empty() ? "" : "; ") + std::string(CodeName(v.code));
+    if (!v.slots.empty()) out += " " + FormatSlotHours(v.slots);
+  }
+  return out.empty() ? "-" : out;
+}
+
+std::string StatusText(const ProgrammeResult& r) {
+  if (!r.accepted) return "REFUSED";
+  return r.superseded ? "ACCEPTED (superseded)" : "ACCEPTED";
+}
+
+std::string Indicators(const AppliedIndicators& ind) {
+  std::string out;
+  for (IndicatorKind k : kAllIndicators) {
+    const AppliedLight& l = ind.Get(k);
+    out += (out.empty() ? "" : " ") + std::string(IndicatorName(k)) + "=" +
+           std::string(LightName(l.status)) + (l.known ? "" : "*");
+  }
+  return out;
+}
+
+void PrintDiagnostics(std::ostream& os, const char* title, const std::vector<Diagnostic>& ds) {
+  if (ds.empty()) return;
+  os << '\n' << title << " (" << ds.size() << "):\n";
+  for (const auto& d : ds) os << "  " << FormatDiagnostic(d) << '\n';
+}
+
+}  // namespace
+
+void PrintVerdict(std::ostream& os, const Verdict& v, const std::string& sender) {
+  const DeclarationResult& r = v.result;
+  os << "Declaration";
+  if (v.declaration_id) os << ' ' << v.declaration_id;
+  os << ": " << OutcomeName(r.outcome) << " (received " << FormatLocalIso(r.received_at)
+     << " from " << sender << ")\n";
+  PrintDiagnostics(os, "Errors", r.errors);
+  PrintDiagnostics(os, "Warnings", r.warnings);
+  if (!r.programmes.empty()) {
+    os << '\n';
+    Table t({"PROGRAMME", "SITE", "GAS DAY", "STATUS", "CODES", "INDICATORS"});
+    for (const auto& p : r.programmes) {
+      t.Add({p.raw_id, p.id.site, p.id.day.Iso(), StatusText(p), Codes(p), Indicators(p.indicators)});
+    }
+    t.Print(os);
+  }
+  for (const auto& key : v.touched) {
+    os << '\n';
+    auto it = v.after.find(key);
+    PrintReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, r.received_at);
+  }
+}
+
+void PrintReference(std::ostream& os, const SiteDay& key, const ReferenceHistory& history,
+                    Instant t) {
+  const ReferenceVersion* v = history.InForceAt(t);
+  os << "Reference programme " << key.day.Compact() << '-' << key.site << " at "
+     << FormatLocalIso(t) << ": ";
+  if (!v) {
+    os << "none yet (baseline: 0 every hour)\n";
+    return;
+  }
+  os << "from " << v->programme_id << ", in force since " << FormatLocalIso(v->effective_at)
+     << '\n';
+  // Four rows of six hours (kWh25): a whole day fits on one screen.
+  Table table;
+  for (int row = 0; row < 4; ++row) {
+    std::vector<std::string> cells;
+    for (int i = row * 6; i < row * 6 + 6; ++i) {
+      cells.push_back(FormatSlotHours({i}) + " " + FormatQuantity(v->values[i]));
+    }
+    table.Add(std::move(cells));
+  }
+  table.Print(os);
+}
+
+void PrintProgrammes(std::ostream& os, const std::vector<StoredProgramme>& programmes) {
+  if (programmes.empty()) {
+    os << "No programme.\n";
+    return;
+  }
+  Table t({"PROGRAMME", "RECEIVED", "SENDER", "STATUS", "CODES", "INDICATORS"});
+  for (const auto& p : programmes) {
+    t.Add({p.result.raw_id, FormatLocalIso(p.received_at), p.sender, StatusText(p.result),
+           Codes(p.result), Indicators(p.result.indicators)});
+  }
+  t.Print(os);
+}
+
+void PrintIndicators(std::ostream& os, const std::vector<const Site*>& sites,
+                     const std::vector<Publication>& pubs, Instant t, const Referential& ref) {
+  const RuleSettings& rs = ref.settings();
+  os << "Indicators at " << FormatLocalIso(t) << " (* = nothing published, default applied)\n";
+  Table table({"SITE", "LABEL", "MESH", "INDICATOR", "CURRENT", "SINCE", "NEXT", "FROM"});
+  for (const Site* s : sites) {
+    for (IndicatorKind k : kAllIndicators) {
+      IndicatorTimeline tl(s->mesh, k, pubs, rs.indicator_delay);
+      AppliedLight now = tl.At(t, rs.unknown_indicator);
+      auto next = tl.Pending(t, rs.unknown_indicator);
+      table.Add({s->id, s->label, s->mesh, std::string(IndicatorName(k)),
+                 std::string(LightName(now.status)) + (now.known ? "" : "*"),
+                 now.source ? FormatLocalIso(now.source->applied_at) : "-",
+                 next ? std::string(LightName(next->status)) : "-",
+                 next ? FormatLocalIso(next->applied_at) : "-"});
+    }
+  }
+  table.Print(os);
+}
+
+}  // namespace flexmail

@@ -1,0 +1,226 @@
+#include "db/reader.h"
+
+#include "db/codec.h"
+#include "db/sqlite.h"
+
+namespace flexmail::store {
+namespace {
+
+using sql::Statement;
+
+Status ReadExistingIds(sqlite3* db, const std::set<std::string>& ids,
+                       std::set<std::string>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db, "SELECT 1 FROM programmes WHERE hms_profile_id = ?", &st);
+  for (auto it = ids.begin(); s.ok() && it != ids.end(); ++it) {
+    s = st.Bind(1, *it).ForEach([&] {
+      out->insert(*it);
+      return Status::Ok();
+    });
+  }
+  return s;
+}
+
+Status ReadMaxVersions(sqlite3* db, const std::set<SiteDay>& keys, std::map<SiteDay, int>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db,
+      "SELECT max(version) FROM programmes WHERE site = ? AND gas_day = ?", &st);
+  for (auto it = keys.begin(); s.ok() && it != keys.end(); ++it) {
+    s = st.BindAll(it->site, it->day.Iso()).ForEach([&] {
+      // max() over no rows is one NULL: no version integrated yet.
+      if (!st.IsNull(0)) (*out)[*it] = static_cast<int>(st.Int(0));
+      return Status::Ok();
+    });
+  }
+  return s;
+}
+
+constexpr std::string_view kSelectHistory = R"sql(
+SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
+  FROM reference_versions r
+  JOIN programmes p ON p.id = r.programme_id
+  JOIN reference_slots s ON s.reference_id = r.id
+ WHERE r.site = ? AND r.gas_day = ?
+ ORDER BY r.effective_at, r.id, s.slot)sql";
+
+// One row per slot of each version, versions in effect order.
+Status ReadHistoryWith(Statement& st, const SiteDay& key, ReferenceHistory* out) {
+  std::vector<ReferenceVersion> versions;
+  Status s = st.BindAll(key.site, key.day.Iso()).ForEach([&]() -> Status {
+    if (versions.empty() || versions.back().seq != st.Int(0)) {
+      ReferenceVersion v;
+      v.seq = st.Int(0);
+      Status r = ReadInstant("reference_versions.effective_at", st.Text(1), &v.effective_at);
+      if (!r.ok()) return r;
+      v.programme_id = st.Text(2);
+      v.contract = st.Text(3);
+      versions.push_back(std::move(v));
+    }
+    std::int64_t slot = st.Int(4);
+    if (slot < 0 || slot >= kSlotsPerDay) return Corrupt("reference_slots.slot", st.Text(4));
+    versions.back().values[slot] = st.OptDouble(5);
+    return Status::Ok();
+  });
+  if (s.ok()) *out = ReferenceHistory(std::move(versions));
+  return s;
+}
+
+Status ReadHistories(sqlite3* db, const std::set<SiteDay>& keys,
+                     std::map<SiteDay, ReferenceHistory>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db, kSelectHistory, &st);
+  for (auto it = keys.begin(); s.ok() && it != keys.end(); ++it) {
+    s = ReadHistoryWith(st, *it, &(*out)[*it]);
+  }
+  return s;
+}
+
+constexpr std::string_view kPublicationColumns =
+    "SELECT id, mesh, indicator, status, published_at, applied_at FROM indicator_publications";
+
+Status PublicationFromRow(const Statement& st, Publication* p) {
+  p->seq = st.Int(0);
+  p->mesh = st.Text(1);
+  if (!ParseIndicatorKind(st.Text(2), &p->kind)) {
+    return Corrupt("indicator_publications.indicator", st.Text(2));
+  }
+  if (!ParseLight(st.Text(3), &p->status)) {
+    return Corrupt("indicator_publications.status", st.Text(3));
+  }
+  Status s = ReadInstant("indicator_publications.published_at", st.Text(4), &p->published_at);
+  if (s.ok()) s = ReadInstant("indicator_publications.applied_at", st.Text(5), &p->applied_at);
+  return s;
+}
+
+// Appends the publications selected by `tail` (WHERE/ORDER BY), whose
+// parameters are `params` in order.
+template <typename... Params>
+Status SelectPublications(sqlite3* db, std::string_view tail, std::vector<Publication>* out,
+                          const Params&... params) {
+  Statement st;
+  Status s = Statement::Prepare(db, std::string(kPublicationColumns) + std::string(tail), &st);
+  if (!s.ok()) return s;
+  return st.BindAll(params...).ForEach([&] {
+    out->emplace_back();
+    return PublicationFromRow(st, &out->back());
+  });
+}
+
+Status ShortageFromRow(const Statement& st, Shortage* sh) {
+  Status s = ReadGasDay("shortages.gas_day", st.Text(0), &sh->gas_day);
+  sh->mesh = st.Text(1);  // NULL reads as "": every mesh
+  if (s.ok()) s = ReadInstant("shortages.declared_at", st.Text(2), &sh->declared_at);
+  return s;
+}
+
+Status DeclarationFromRow(const Statement& st, StoredDeclaration* d) {
+  d->id = st.Int(0);
+  Status s = ReadInstant("declarations.received_at", st.Text(1), &d->received_at);
+  d->sender = st.Text(2);
+  d->source = st.Text(3);
+  if (s.ok() && !ParseOutcome(st.Text(4), &d->outcome)) {
+    s = Corrupt("declarations.outcome", st.Text(4));
+  }
+  d->error_count = static_cast<int>(st.Int(5));
+  d->warning_count = static_cast<int>(st.Int(6));
+  return s;
+}
+
+}  // namespace
+
+Status ReadSnapshot(sqlite3* db, const SnapshotKeys& keys, LedgerSnapshot* out) {
+  *out = LedgerSnapshot();
+  Status s = ReadExistingIds(db, keys.programme_ids, &out->existing_ids);
+  if (s.ok()) s = ReadMaxVersions(db, keys.site_days, &out->max_version);
+  if (s.ok()) s = ReadHistories(db, keys.site_days, &out->references);
+  for (auto it = keys.meshes.begin(); s.ok() && it != keys.meshes.end(); ++it) {
+    // An empty mesh would mean "every mesh" to ReadPublications.
+    if (!it->empty()) s = ReadPublications(db, *it, &out->publications);
+  }
+  if (s.ok()) s = ReadShortages(db, &keys.days, &out->shortages);
+  return s;
+}
+
+Status ReadReferenceHistory(sqlite3* db, const SiteDay& key, ReferenceHistory* out) {
+  Statement st;
+  Status s = Statement::Prepare(db, kSelectHistory, &st);
+  if (s.ok()) s = ReadHistoryWith(st, key, out);
+  return s;
+}
+
+Status ReadPublications(sqlite3* db, const std::string& mesh, std::vector<Publication>* out) {
+  // Two forms rather than "?1 = '' OR mesh = ?1", which would not use the
+  // (mesh, indicator, published_at) index.
+  if (mesh.empty()) return SelectPublications(db, " ORDER BY published_at, id", out);
+  return SelectPublications(db, " WHERE mesh = ? ORDER BY published_at, id", out, mesh);
+}
+
+Status ReadPublication(sqlite3* db, std::int64_t seq, Publication* out) {
+  std::vector<Publication> found;
+  Status s = SelectPublications(db, " WHERE id = ?", &found, seq);
+  if (s.ok() && found.empty()) s = Status::NotFound("no publication " + std::to_string(seq));
+  if (s.ok()) *out = std::move(found.front());
+  return s;
+}
+
+Status ReadPreviousPublication(sqlite3* db, const Publication& p,
+                               std::optional<Publication>* out) {
+  std::vector<Publication> found;
+  Status s = SelectPublications(db,
+      " WHERE mesh = ? AND indicator = ? AND published_at <= ?"
+      " ORDER BY published_at DESC, id DESC LIMIT 1",
+      &found, p.mesh, IndicatorName(p.kind), FormatUtcIso(p.published_at));
+  out->reset();
+  if (s.ok() && !found.empty()) *out = std::move(found.front());
+  return s;
+}
+
+Status ReadLaterPublications(sqlite3* db, const Publication& p, std::vector<Publication>* out) {
+  return SelectPublications(db,
+      " WHERE mesh = ? AND indicator = ? AND published_at > ? ORDER BY published_at, id",
+      out, p.mesh, IndicatorName(p.kind), FormatUtcIso(p.published_at));
+}
+
+Status ReadShortages(sqlite3* db, const std::set<GasDay>* days, std::vector<Shortage>* out) {
+  std::string query = "SELECT gas_day, mesh, declared_at FROM shortages";
+  query += days ? " WHERE gas_day = ?" : "";
+  query += " ORDER BY gas_day, declared_at, id";
+  Statement st;
+  Status s = Statement::Prepare(db, query, &st);
+  auto read_all = [&] {
+    return st.ForEach([&] {
+      out->emplace_back();
+      return ShortageFromRow(st, &out->back());
+    });
+  };
+  if (!s.ok()) return s;
+  if (!days) return read_all();
+  for (auto it = days->begin(); s.ok() && it != days->end(); ++it) {
+    st.Bind(1, it->Iso());
+    s = read_all();
+  }
+  return s;
+}
+
+Status ReadDeclarations(sqlite3* db, Instant from, Instant to,
+                        std::vector<StoredDeclaration>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db, R"sql(
+SELECT d.id, d.received_at, d.sender, d.source, d.outcome,
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'ERROR'),
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'WARNING')
+  FROM declarations d
+ WHERE d.received_at >= ? AND d.received_at < ?
+ ORDER BY d.received_at, d.id)sql", &st);
+  if (s.ok()) {
+    s = st.BindAll(FormatUtcIso(from), FormatUtcIso(to)).ForEach([&] {
+      out->emplace_back();
+      return DeclarationFromRow(st, &out->back());
+    });
+  }
+  return s;
+}
+
+}  // namespace flexmail::store

@@ -1,0 +1,27 @@
+// The ledger's schema: numbered migrations, applied in order in one write
+// transaction and recorded in PRAGMA user_version. A migration, once
+// released, is never edited: changes go into a new one.
+#pragma once
+
+#include <string_view>
+
+#include "rules/status.h"
+
+struct sqlite3;
+
+namespace flexmail {
+
+// The schema version this code writes and reads.
+int LatestSchemaVersion();
+
+// Brings the database to LatestSchemaVersion() and sets *version to it.
+// A database already at a higher version (written by a newer flexmail) is
+// left untouched and reported as kPermanent: this code cannot read it.
+// Safe when several processes open the same empty file at once: the write
+// lock serializes them and the later ones find nothing left to do.
+Status Migrate(sqlite3* db, int* version);
+
+// The SQL of the operator views (migration 2), kept in views.cc.
+std::string_view ViewsSql();
+
+}  // namespace flexmail

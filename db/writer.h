@@ -1,0 +1,24 @@
+// Rows the ledger writes. Internal to db/: each function assumes the caller
+// holds a write transaction on `db` and leaves committing to it, so a
+// failure anywhere leaves nothing behind.
+#pragma once
+
+#include <cstdint>
+
+#include "db/ledger.h"
+
+namespace flexmail::store {
+
+// The declaration row, its files and its diagnostics; when the outcome is
+// INTEGRATED, also its programmes and the reference versions they produce.
+Status WriteDeclaration(sqlite3* db, const DeclarationEnvelope& env,
+                        const DeclarationResult& result, std::int64_t* declaration_id);
+
+// A publication with p.applied_at already computed; sets *seq.
+Status InsertPublication(sqlite3* db, const Publication& p, std::int64_t* seq);
+// Rewrites the applied_at of the stored publication `seq`.
+Status SetAppliedAt(sqlite3* db, std::int64_t seq, Instant applied_at);
+
+Status InsertShortage(sqlite3* db, const Shortage& s);
+
+}  // namespace flexmail::store

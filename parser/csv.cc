@@ -1,0 +1,207 @@
+#include "parser/csv.h"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
+
+// The 2016 header copies file names with strncpy into fixed buffers; GCC
+// warns about that code once it is inlined here. It is the library's, and
+// the name given to it below is a constant.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#define CSV_IO_NO_THREAD
+#include <libfccp/csv.h>
+#pragma GCC diagnostic pop
+
+#include "parser/encoding.h"
+#include "parser/fields.h"
+#include "parser/file_name.h"
+#include "parser/lines.h"
+#include "parser/report.h"
+
+namespace flexmail {
+namespace parser {
+namespace {
+
+// A programme line is a few hundred bytes; anything this long is not a
+// declaration, and bounding it bounds the work and the memory per line.
+constexpr size_t kMaxLineBytes = 16384;
+// Shorter than any well-formed programme line (34 fields, ids and dates).
+constexpr size_t kMinLineBytes = 128;
+// io::LineReader's own limit (2^24 - 1 bytes): longer lines throw.
+constexpr long kReaderMaxLineBytes = (1L << 24) - 1;
+// A reply listing more errors than this helps nobody.
+constexpr int kMaxErrorsPerFile = 200;
+
+std::string TooLong(size_t bytes) {
+  return "ligne trop longue : " + std::to_string(bytes) + " octets, au plus " +
+         std::to_string(kMaxLineBytes) + " attendus";
+}
+
+// The line-by-line state of one file. The header is the first non-blank
+// line (blank lines before it are reported, and line numbers stay
+// physical); every non-blank line after it is a programme line.
+class LineLoop {
+ public:
+  LineLoop(DeclarationFile* file, Reporter* report) : file_(file), report_(report) {}
+  void OnLine(int number, char* text, size_t len);
+  void Finish();
+
+ private:
+  void FlushBlankLines();
+
+  DeclarationFile* file_;
+  Reporter* report_;
+  char sep_ = ';';
+  bool header_seen_ = false;
+  int blank_first_ = 0;  // pending run of blank lines, reported only when
+  int blank_last_ = -1;  // something follows them
+  std::vector<Field> fields_;
+};
+
+void LineLoop::OnLine(int number, char* text, size_t len) {
+  std::string_view view(text, len);
+  bool too_long = len > kMaxLineBytes;
+  if (!too_long && IsBlankLine(view, header_seen_ ? sep_ : '\0')) {
+    if (blank_last_ < blank_first_) blank_first_ = number;
+    blank_last_ = number;
+    return;
+  }
+  FlushBlankLines();
+  if (!header_seen_) {
+    header_seen_ = true;
+    sep_ = DetectSeparator(view);
+    if (!too_long) {
+      FieldChecker check(report_, LineKind::kHeader, number, sep_);
+      ParseHeaderLine(text, len, &check, &fields_, &file_->header_day);
+    }
+  } else {
+    // Every line after the header is a programme, read or not, so that the
+    // rules see one ProgrammeLine per line the shipper sent.
+    ProgrammeLine& line = file_->programmes.emplace_back();
+    line.line = number;
+    if (!too_long) {
+      FieldChecker check(report_, LineKind::kProgramme, number, sep_);
+      ParseProgrammeLine(text, len, &check, &fields_, &line);
+    }
+  }
+  if (too_long) report_->Add(Code::BAD_FORMAT, number, 0, TooLong(len));
+}
+
+void LineLoop::FlushBlankLines() {
+  const char* message = header_seen_
+                            ? "ligne vide suivie d'autres lignes, attendu une ligne de programme"
+                            : "ligne vide en début de fichier, attendu l'en-tête DECLARATIONS_CCG";
+  for (int n = blank_first_; n <= blank_last_ && !report_->stopped(); ++n) {
+    report_->Add(Code::BAD_FORMAT, n, 0, message);
+  }
+  blank_last_ = blank_first_ - 1;
+}
+
+// Blank lines still pending here are trailing ones: ignored.
+void LineLoop::Finish() {
+  if (!header_seen_) {
+    report_->Add(Code::BAD_FORMAT, 0, 0,
+                 "fichier vide, attendu l'en-tête DECLARATIONS_CCG puis au moins une ligne de "
+                 "programme");
+  } else if (file_->programmes.empty()) {
+    report_->Add(Code::BAD_FORMAT, 0, 0,
+                 "aucune ligne de programme après l'en-tête, attendu au moins une ligne de 34 "
+                 "champs");
+  }
+}
+
+// Line and column (in characters) of the first NUL byte, if any.
+bool FindNul(std::string_view text, int* line, size_t* column) {
+  size_t at = text.find('\0');
+  if (at == std::string_view::npos) return false;
+  size_t line_start = text.rfind('\n', at);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  *line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + line_start, '\n'));
+  *column = 1;
+  for (size_t i = line_start; i < at; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++*column;
+  }
+  return true;
+}
+
+// A text file never holds NUL bytes, and io::LineReader hands lines out as
+// C strings, so a NUL would silently cut a line short: such a file is
+// refused outright, with one diagnostic instead of one per garbage line.
+bool CheckIsText(std::string_view bytes, std::string_view text, Reporter* report) {
+  if (HasUtf16Bom(bytes)) {
+    report->Add(Code::BAD_FORMAT, 0, 0,
+                "fichier encodé en UTF-16, attendu UTF-8 ou Windows-1252 : fichier non lu");
+    return false;
+  }
+  int line;
+  size_t column;
+  if (!FindNul(text, &line, &column)) return true;
+  report->Add(Code::BAD_FORMAT, line, 0,
+              "octet nul (0x00) en colonne " + std::to_string(column) +
+                  ", attendu du texte UTF-8 ou Windows-1252 : fichier non lu");
+  return false;
+}
+
+void ReadLines(std::string_view text, DeclarationFile* file, Reporter* report) {
+  // One programme per line at most: reserving spares the moves of a
+  // growing vector on large files. A real programme line is well over
+  // kMinLineBytes long, so a file of empty lines cannot make this reserve
+  // more than a small multiple of its own size.
+  size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  file->programmes.reserve(std::min(lines, text.size() / kMinLineBytes));
+  io::LineReader reader("attachment", text.data(), text.data() + text.size());
+  LineLoop loop(file, report);
+  for (;;) {
+    char* line;
+    try {
+      line = reader.next_line();
+    } catch (const io::error::line_length_limit_exceeded&) {
+      report->Add(Code::BAD_FORMAT, static_cast<int>(reader.get_file_line()), 0,
+                  "ligne trop longue : plus de " + std::to_string(kReaderMaxLineBytes) +
+                      " octets, au plus " + std::to_string(kMaxLineBytes) +
+                      " attendus : lecture du fichier arrêtée");
+      return;
+    }
+    if (line == nullptr) break;
+    loop.OnLine(static_cast<int>(reader.get_file_line()), line, std::strlen(line));
+    if (report->stopped()) return;
+  }
+  loop.Finish();
+}
+
+void ReadFile(const RawFile& raw, DeclarationFile* file, Reporter* report) {
+  file->name_day = ReadFileName(raw.name, report);
+  std::string storage;
+  std::string_view text = DecodeTextView(raw.bytes, &storage);
+  if (!CheckIsText(raw.bytes, text, report)) return;
+  ReadLines(text, file, report);
+}
+
+}  // namespace
+}  // namespace parser
+
+void ParseDeclarationFile(const RawFile& file, ParsedDeclaration* out) {
+  try {
+    DeclarationFile parsed;
+    parsed.name = file.name;
+    parser::Reporter report(file.name, &out->diagnostics, parser::kMaxErrorsPerFile);
+    try {
+      parser::ReadFile(file, &parsed, &report);
+    } catch (const std::exception& e) {
+      // Only resource exhaustion can get here (the line reader's buffer, a
+      // huge file): still a located, readable refusal rather than a crash.
+      report.Add(Code::BAD_FORMAT, 0, 0,
+                 std::string("lecture du fichier interrompue : erreur interne (") +
+                     parser::Printable(e.what(), parser::kQuoteChars) + ")");
+    }
+    out->files.push_back(std::move(parsed));
+  } catch (...) {
+    // Out of memory while recording the failure itself: nothing sensible
+    // is left to do, and the promise is never to throw.
+  }
+}
+
+}  // namespace flexmail

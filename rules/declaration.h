@@ -1,0 +1,97 @@
+// Judging one declaration (one email, or one `submit`): technical validation
+// of every file and line (RULES §3), then, only when no error was found,
+// feasibility of each programme against the state before the declaration
+// (§4) and the reference updates it causes (§6).
+//
+// Pure: the referential, the reception instant and a snapshot of the ledger
+// are passed in; the result says what to store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rules/feasibility.h"
+#include "rules/indicators.h"
+#include "rules/programme.h"
+#include "rules/reference.h"
+#include "rules/referential.h"
+
+namespace flexmail {
+
+struct SiteDay {
+  std::string site;
+  GasDay day;
+  auto operator<=>(const SiteDay&) const = default;
+};
+
+// What the rules need to know of the ledger: only for the keys a declaration
+// touches (see SnapshotKeysOf).
+struct SnapshotKeys {
+  std::set<std::string> programme_ids;
+  std::set<SiteDay> site_days;
+  std::set<std::string> meshes;
+  std::set<GasDay> days;
+};
+
+struct LedgerSnapshot {
+  std::set<std::string> existing_ids;          // integrated ids among the keys
+  std::map<SiteDay, int> max_version;          // highest integrated version
+  std::map<SiteDay, ReferenceHistory> references;
+  std::vector<Publication> publications;       // of the meshes asked for
+  std::vector<Shortage> shortages;             // for the days asked for
+};
+
+SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref);
+
+enum class Outcome { kIntegrated, kRejected, kIgnored };
+std::string_view OutcomeName(Outcome o);  // INTEGRATED, REJECTED, IGNORED
+
+// One programme of an integrated declaration and its verdict.
+struct ProgrammeResult {
+  std::string file;
+  int line = 0;
+  ProgrammeId id;
+  std::string raw_id;
+  std::string site_label;          // from the referential
+  std::string mesh;
+  std::optional<LocalTime> created;
+  double tech_qmin = 0;
+  double tech_qmax = 0;
+  Hourly values{};                 // as stored (nonexistent hour zeroed)
+  bool accepted = true;
+  bool superseded = false;         // accepted but a higher version won
+  FeasibilityPath path = FeasibilityPath::kChecked;
+  std::vector<Violation> violations;
+  AppliedIndicators indicators;
+  std::string comment;             // French explanation of the status
+};
+
+struct ReferenceUpdate {
+  SiteDay key;
+  ReferenceVersion version;        // effective_at = reception instant
+};
+
+struct DeclarationResult {
+  Outcome outcome = Outcome::kRejected;
+  Instant received_at{};
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> warnings;
+  std::vector<ProgrammeResult> programmes;  // empty when rejected
+  std::vector<ReferenceUpdate> updates;
+  std::vector<SiteDay> touched;             // site/days of the programmes, sorted
+};
+
+DeclarationResult EvaluateDeclaration(const ParsedDeclaration& d, std::string_view sender,
+                                      Instant received_at, const Referential& ref,
+                                      const LedgerSnapshot& snap);
+
+// The French comment of a programme result ("Programme accepté", or the
+// texts of its violations).
+std::string CommentOf(const ProgrammeResult& r);
+
+}  // namespace flexmail

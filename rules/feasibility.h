@@ -1,0 +1,48 @@
+// Functional feasibility of one programme (RULES §4). Pure and allocation
+// free on the accepting path: this is the hot loop of the daemon.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/codes.h"
+#include "rules/indicators.h"
+#include "rules/reference.h"
+
+namespace flexmail {
+
+struct Violation {
+  Code code;
+  std::vector<int> slots;  // slot indices of day D (empty for GREY / tolerance)
+};
+
+enum class FeasibilityPath {
+  kEarly,        // received before (D-1) 01:00: accepted, nothing consulted
+  kShortage,     // a shortage or a GREY indicator
+  kEmptyWindow,  // nothing of D inside the window
+  kChecked,      // window compared with the reference
+};
+
+struct FeasibilityInput {
+  GasDay day;
+  Instant received_at{};
+  const Hourly* values = nullptr;            // the programme (nulls count as 0)
+  const ReferenceHistory* history = nullptr; // may be empty
+  AppliedIndicators indicators;
+  bool shortage = false;
+  int tranches = 1;
+  double budget_per_tranche = 800000;
+};
+
+struct FeasibilityResult {
+  bool accepted = true;
+  FeasibilityPath path = FeasibilityPath::kChecked;
+  std::vector<Violation> violations;
+  // The window, as slot indices of D: [first, last]; empty when first > last.
+  int window_first = 0;
+  int window_last = -1;
+};
+
+FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in);
+
+}  // namespace flexmail

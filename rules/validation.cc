@@ -1,0 +1,226 @@
+#include "rules/validation.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <tuple>
+
+namespace flexmail {
+namespace {
+
+// Field numbers of a programme line (§19), for located diagnostics.
+constexpr int kFieldId = 1, kFieldDay = 2, kFieldSite = 3, kFieldLabel = 4, kFieldQMin = 9,
+              kFieldValues = 11;
+
+class Checker {
+ public:
+  Checker(std::string_view sender, Instant t, const Referential& ref, const LedgerSnapshot& snap,
+          ValidationResult* out)
+      : sender_(sender), t_(t), ref_(ref), snap_(snap), out_(out) {}
+
+  void CheckLine(const DeclarationFile& f, const ProgrammeLine& pl);
+
+ private:
+  void Add(Severity sev, Code code, const DeclarationFile& f, const ProgrammeLine& pl, int field,
+           std::string message) {
+    auto& list = sev == Severity::kError ? out_->errors : out_->warnings;
+    list.push_back(Diagnostic{code, sev, std::move(message), f.name, pl.line, field});
+  }
+  void Error(Code code, const DeclarationFile& f, const ProgrammeLine& pl, int field,
+             std::string message) {
+    Add(Severity::kError, code, f, pl, field, std::move(message));
+  }
+  bool CheckIdentity(const DeclarationFile& f, const ProgrammeLine& pl, const Site** site);
+  void CheckVersion(const DeclarationFile& f, const ProgrammeLine& pl);
+  void CheckDays(const DeclarationFile& f, const ProgrammeLine& pl);
+  void CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hourly* values);
+  void CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl, const Hourly& values);
+
+  std::string_view sender_;
+  Instant t_;
+  const Referential& ref_;
+  const LedgerSnapshot& snap_;
+  ValidationResult* out_;
+  std::set<std::tuple<std::string, GasDay, int>> seen_versions_;
+};
+
+std::string Quoted(std::string_view s) { return "« " + std::string(s) + " »"; }
+
+bool SameLabel(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Site, contract and sender (§3: UNKNOWN_HMS_SITE, CONTRACT_NOT_AUTHORIZED_
+// FOR_SITE, SENDER_NOT_AUTHORIZED). Returns false when the site is unknown.
+bool Checker::CheckIdentity(const DeclarationFile& f, const ProgrammeLine& pl, const Site** site) {
+  const ProgrammeId& id = *pl.id;
+  if (!pl.site_id.empty() && pl.site_id != id.site) {
+    Error(Code::BAD_FORMAT, f, pl, kFieldSite,
+          "champ 3 (code site) : attendu " + Quoted(id.site) + " comme dans l'identifiant du "
+          "programme, trouvé " + Quoted(pl.site_id));
+  }
+  *site = ref_.FindSite(id.site);
+  if (!*site) {
+    Error(Code::UNKNOWN_HMS_SITE, f, pl, kFieldSite,
+          CodeText(Code::UNKNOWN_HMS_SITE) + " : " + Quoted(id.site));
+    return false;
+  }
+  if (!ref_.FindContractSite(id.contract, id.site)) {
+    Error(Code::CONTRACT_NOT_AUTHORIZED_FOR_SITE, f, pl, kFieldId,
+          CodeText(Code::CONTRACT_NOT_AUTHORIZED_FOR_SITE) + " : contrat " + Quoted(id.contract) +
+              ", site " + Quoted(id.site));
+  }
+  if (!ref_.SenderMayDeclare(sender_, id.site)) {
+    Error(Code::SENDER_NOT_AUTHORIZED, f, pl, kFieldSite,
+          CodeText(Code::SENDER_NOT_AUTHORIZED) + " : " + Quoted(sender_) + " pour " +
+              Quoted(id.site));
+  }
+  if (!pl.site_label.empty() && !SameLabel(pl.site_label, (*site)->label)) {
+    Add(Severity::kWarning, Code::SITE_LABEL_MISMATCH, f, pl, kFieldLabel,
+        CodeText(Code::SITE_LABEL_MISMATCH) + " : trouvé " + Quoted(pl.site_label) +
+            ", attendu " + Quoted((*site)->label));
+  }
+  return true;
+}
+
+// §2.2: an id already integrated, or a version that does not increase.
+void Checker::CheckVersion(const DeclarationFile& f, const ProgrammeLine& pl) {
+  const ProgrammeId& id = *pl.id;
+  if (snap_.existing_ids.count(pl.raw_id)) {
+    Error(Code::HMS_PROFILE_ID_ALREADY_EXISTS, f, pl, kFieldId,
+          CodeText(Code::HMS_PROFILE_ID_ALREADY_EXISTS) + " : " + Quoted(pl.raw_id));
+    return;
+  }
+  auto it = snap_.max_version.find(SiteDay{id.site, id.day});
+  if (it != snap_.max_version.end() && id.version <= it->second) {
+    Error(Code::VERSION_NOT_INCREMENTED, f, pl, kFieldId,
+          CodeText(Code::VERSION_NOT_INCREMENTED) + " : version " + std::to_string(id.version) +
+              ", attendu une version supérieure à " + std::to_string(it->second));
+    return;
+  }
+  if (!seen_versions_.emplace(id.site, id.day, id.version).second) {
+    Error(Code::VERSION_NOT_INCREMENTED, f, pl, kFieldId,
+          CodeText(Code::VERSION_NOT_INCREMENTED) + " : la version " +
+              std::to_string(id.version) + " de ce site et de cette JG figure deux fois dans "
+              "la déclaration");
+  }
+}
+
+// §2.5 and PAST_GAS_DAY: every date of the line names the same gas day,
+// and that day is not over.
+void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
+  const GasDay day = pl.id->day;
+  std::string found;
+  auto compare = [&](const std::optional<GasDay>& d, const char* where) {
+    if (d && *d != day) found += std::string(found.empty() ? "" : ", ") + where + " " + d->French();
+  };
+  compare(f.name_day, "nom du fichier");
+  compare(f.header_day, "en-tête");
+  compare(pl.gas_day, "champ 2");
+  if (!found.empty()) {
+    Error(Code::HOURS_NOT_BETWEEN_START_END, f, pl, kFieldDay,
+          CodeText(Code::HOURS_NOT_BETWEEN_START_END) + " : identifiant " + day.French() +
+              ", " + found);
+  }
+  if (t_ >= GasDayEnd(day)) {
+    Error(Code::PAST_GAS_DAY, f, pl, kFieldDay,
+          CodeText(Code::PAST_GAS_DAY) + " : JG " + day.French() + " terminée le " +
+              FormatLocalIso(GasDayEnd(day)));
+  }
+}
+
+
+std::vector<int> SlotsOutside(const Hourly& values, double lo, double hi) {
+  std::vector<int> out;
+  for (int i = 0; i < kSlotsPerDay; ++i) {
+    if (values[i] && (*values[i] < lo || *values[i] > hi)) out.push_back(i);
+  }
+  return out;
+}
+
+// Empty future hours (BAD_QUANTITIES), the nonexistent DST hour, declared
+// technical bounds (INVALID_QMIN_QMAX, warning outside them).
+void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hourly* values) {
+  const GasDay day = pl.id->day;
+  for (int i = 0; i < kSlotsPerDay; ++i) (*values)[i] = pl.values[i].value;
+  if (SlotIsNonexistent(day, kNonexistentDstSlot)) {
+    auto& v = (*values)[kNonexistentDstSlot];
+    if (v && *v != 0) {
+      Add(Severity::kWarning, Code::NONEXISTENT_HOUR_ZEROED, f, pl,
+          kFieldValues + kNonexistentDstSlot, CodeText(Code::NONEXISTENT_HOUR_ZEROED));
+    }
+    v = 0.0;
+  }
+  std::vector<int> missing;
+  const AbsSlot current = CurrentSlotOf(t_);
+  for (int i = 0; i < kSlotsPerDay; ++i) {
+    if (!(*values)[i] && !pl.values[i].malformed && AbsSlotOf(day, i) >= current)
+      missing.push_back(i);
+  }
+  if (!missing.empty()) {
+    Error(Code::BAD_QUANTITIES, f, pl, kFieldValues + missing.front(),
+          CodeText(Code::BAD_QUANTITIES) + " : heures " + FormatSlotHours(missing));
+  }
+  if (!pl.tech_qmin || !pl.tech_qmax) return;
+  if (*pl.tech_qmin > *pl.tech_qmax) {
+    Error(Code::INVALID_QMIN_QMAX, f, pl, kFieldQMin, CodeText(Code::INVALID_QMIN_QMAX));
+    return;
+  }
+  auto outside = SlotsOutside(*values, *pl.tech_qmin, *pl.tech_qmax);
+  if (!outside.empty()) {
+    Add(Severity::kWarning, Code::OUTSIDE_TECHNICAL_QMIN_QMAX, f, pl,
+        kFieldValues + outside.front(),
+        CodeText(Code::OUTSIDE_TECHNICAL_QMIN_QMAX, FormatSlotHours(outside)));
+  }
+}
+
+// §2.4: contractual bounds widened by the tolerance.
+void Checker::CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl,
+                          const Hourly& values) {
+  const ContractSite* terms = ref_.FindContractSite(pl.id->contract, pl.id->site);
+  if (!terms) return;
+  const double tol = terms->tolerance_pct / 100.0;
+  auto outside = SlotsOutside(values, terms->qmin * (1 - tol), terms->qmax * (1 + tol));
+  if (!outside.empty()) {
+    Error(Code::EXEDED_QMIN_QMAX, f, pl, kFieldValues + outside.front(),
+          CodeText(Code::EXEDED_QMIN_QMAX, FormatSlotHours(outside)));
+  }
+}
+
+void Checker::CheckLine(const DeclarationFile& f, const ProgrammeLine& pl) {
+  if (!pl.id) return;  // the parser reported the malformed id
+  const Site* site = nullptr;
+  bool known = CheckIdentity(f, pl, &site);
+  CheckVersion(f, pl);
+  CheckDays(f, pl);
+  if (pl.values.size() != kSlotsPerDay) return;  // BAD_NUMBER_QUANTITIES already
+  ValidProgramme vp{&f, &pl, *pl.id, site, {}};
+  CheckValues(f, pl, &vp.values);
+  CheckBounds(f, pl, vp.values);
+  if (known && pl.structurally_valid) out_->programmes.push_back(std::move(vp));
+}
+
+}  // namespace
+
+ValidationResult ValidateDeclaration(const ParsedDeclaration& d, std::string_view sender,
+                                     Instant received_at, const Referential& ref,
+                                     const LedgerSnapshot& snap) {
+  ValidationResult out;
+  for (const auto& diag : d.diagnostics) {
+    (diag.severity == Severity::kError ? out.errors : out.warnings).push_back(diag);
+  }
+  if (d.files.empty()) {
+    out.errors.push_back(Diagnostic{Code::NO_DECLARATION_FILE, Severity::kError,
+                                    CodeText(Code::NO_DECLARATION_FILE), "", 0, 0});
+  }
+  Checker checker(sender, received_at, ref, snap, &out);
+  for (const auto& f : d.files) {
+    for (const auto& pl : f.programmes) checker.CheckLine(f, pl);
+  }
+  return out;
+}
+
+}  // namespace flexmail

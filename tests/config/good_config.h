@@ -1,0 +1,84 @@
+// A small valid configuration shared by the config tests. The error tests
+// edit it one line at a time, so its line numbers appear in their expected
+// messages: keep the lines where they are (numbers in the margin below).
+#pragma once
+
+#include <string_view>
+
+namespace flexmail {
+
+inline constexpr std::string_view kGoodConfig = R"([database]
+path = "data/flexmail.db"
+
+[rules]
+partial_flexibility_kwh_per_tranche = 800000
+indicator_delay_minutes = 23
+unknown_indicator = "RED"
+
+[[meshes]]
+code = "ME0005"
+label = "Bretagne"
+
+[[meshes]]
+code = "ME0008"
+label = "Provence"
+
+[[sites]]
+id = "LI0001"
+label = "Quimper"
+mesh = "ME0005"
+client = "ENGIE"
+tranches = 1
+
+[[sites]]
+id = "LI0002"
+label = "Martigues"
+mesh = "ME0008"
+client = "EDF"
+tranches = 2
+
+[[contracts]]
+code = "GFQUIMP01"
+[[contracts.sites]]
+site = "LI0001"
+qmin = 0
+qmax = 1000000
+tolerance_pct = 0
+
+[[contracts]]
+code = "GFMART01"
+[[contracts.sites]]
+site = "LI0002"
+qmin = 100000.5
+qmax = 2000000
+tolerance_pct = 5
+
+[[shippers]]
+name = "ENGIE"
+senders = ["ops@engie.example", "@engie-trading.example"]
+sites = ["LI0001"]
+cc = ["desk@engie.example"]
+
+[[shippers]]
+name = "EDF"
+senders = ["@edf.example"]
+sites = ["LI0002"]
+)";
+//  1 [database]            17 [[sites]]            39 [[contracts]]
+//  2 path                  18 id = "LI0001"        40 code = "GFMART01"
+//  4 [rules]               20 mesh = "ME0005"      41 [[contracts.sites]]
+//  5 partial_...           22 tranches = 1         42 site = "LI0002"
+//  6 indicator_delay_...   24 [[sites]]            43 qmin = 100000.5
+//  7 unknown_indicator     25 id = "LI0002"        44 qmax = 2000000
+//  9 [[meshes]]            27 mesh = "ME0008"      45 tolerance_pct = 5
+// 10 code = "ME0005"       29 tranches = 2         47 [[shippers]]
+// 11 label = "Bretagne"    31 [[contracts]]        48 name = "ENGIE"
+// 13 [[meshes]]            32 code = "GFQUIMP01"   49 senders
+// 14 code = "ME0008"       33 [[contracts.sites]]  50 sites = ["LI0001"]
+// 15 label = "Provence"    34 site = "LI0001"      51 cc
+//                          35 qmin = 0             53 [[shippers]]
+//                          36 qmax = 1000000       54 name = "EDF"
+//                          37 tolerance_pct = 0    55 senders = ["@edf.example"]
+//                                                  56 sites = ["LI0002"]
+
+}  // namespace flexmail

@@ -1,0 +1,68 @@
+// The real flexmail binary on a temp config and database, as a user runs it.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/daemon/testbed.h"
+
+namespace flexmail::testing {
+namespace {
+
+// Given a fresh install, a user validates a CSV, publishes an indicator and
+// reads the reference programme, each command exiting 0.
+TEST(EndToEnd, SubmitPublishReadReference) {
+  Testbed bed;
+  auto csv = bed.WriteCsv("20261203", {Line("20261203", 1, Flat("250000"))});
+  auto r = RunBinary({"--config", bed.config(), "check", csv, "--sender", "ops@engie.example",
+                      "--at", "2026-12-02T15:00:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Declaration: INTEGRATED"), std::string::npos) << r.out;
+  r = RunBinary({"--config", bed.config(), "submit", csv, "--sender", "ops@engie.example",
+                 "--received-at", "2026-12-02T15:00:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Declaration 1: INTEGRATED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("20261203-LI0001-GFQUIMP01-1"), std::string::npos) << r.out;
+  r = RunBinary({"--config", bed.config(), "indicators", "publish", "--mesh", "ME0005",
+                 "--indicator", "Q_PLUS", "--status", "RED", "--at", "2026-12-03T09:52:00+01:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "Published ME0005 Q_PLUS RED at 2026-12-03T09:52:00.000+01:00, applies from "
+            "2026-12-03T09:52:00.000+01:00\n");
+  r = RunBinary({"--config", bed.config(), "reference", "--site", "LI0001", "--gas-day",
+                 "2026-12-03", "--at", "2026-12-03T10:00:00", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["hourlyQuantities"][3]["quantity"], 250000.0);
+  r = RunBinary({"--config", bed.config(), "programs", "--site", "LI0001", "--gas-day",
+                 "2026-12-03"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ACCEPTED"), std::string::npos) << r.out;
+}
+
+// Data survives the process: a second run sees the first one's version and
+// refuses to reuse its id.
+TEST(EndToEnd, LedgerPersistsAcrossRuns) {
+  Testbed bed;
+  auto csv = bed.WriteCsv("20261203", {Line("20261203", 1, Flat("100"))});
+  std::vector<std::string> submit = {"--config", bed.config(), "submit", csv, "--sender",
+                                     "ops@engie.example", "--received-at",
+                                     "2026-12-02T15:00:00", "--json"};
+  ASSERT_EQ(RunBinary(submit).exit_code, 0);
+  auto r = RunBinary(submit);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "REJECTED");
+  EXPECT_EQ(j["errors"][0]["code"], "HMS_PROFILE_ID_ALREADY_EXISTS");
+  EXPECT_EQ(j["errors"].size(), 1u);
+}
+
+// Help exits 0; a missing required option exits 2.
+TEST(EndToEnd, HelpAndUsage) {
+  EXPECT_EQ(RunBinary({"--help"}).exit_code, 0);
+  auto r = RunBinary({"submit"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("required"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace flexmail::testing

@@ -1,0 +1,141 @@
+#include "tests/daemon/testbed.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace flexmail::testing {
+namespace {
+
+const char* kConfig = R"(
+[database]
+path = "flexmail.db"
+[rules]
+partial_flexibility_kwh_per_tranche = 800000
+indicator_delay_minutes = 23
+unknown_indicator = "RED"
+[[meshes]]
+code = "ME0005"
+label = "Bretagne"
+[[meshes]]
+code = "ME0008"
+label = "Provence"
+[[sites]]
+id = "LI0001"
+label = "Quimper"
+mesh = "ME0005"
+client = "ENGIE"
+tranches = 1
+[[sites]]
+id = "LI0002"
+label = "Martigues"
+mesh = "ME0008"
+client = "EDF"
+tranches = 2
+[[contracts]]
+code = "GFQUIMP01"
+[[contracts.sites]]
+site = "LI0001"
+qmin = 0
+qmax = 1000000
+tolerance_pct = 0
+[[contracts]]
+code = "GFMART01"
+[[contracts.sites]]
+site = "LI0002"
+qmin = 0
+qmax = 2000000
+tolerance_pct = 0
+[[shippers]]
+name = "ENGIE"
+senders = ["ops@engie.example"]
+sites = ["LI0001"]
+[[shippers]]
+name = "EDF"
+senders = ["@edf.example"]
+sites = ["LI0002"]
+)";
+
+std::string ReadAll(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, n);
+  return out;
+}
+
+std::string BinaryPath() {
+  const char* dir = std::getenv("FLEXMAIL_BINARY_DIR");
+  return std::string(dir ? dir : ".") + "/daemon/flexmail";
+}
+
+}  // namespace
+
+Testbed::Testbed() {
+  char tmpl[] = "/tmp/flexmail-test-XXXXXX";
+  dir_ = mkdtemp(tmpl);
+  std::ofstream(config()) << kConfig;
+}
+
+Testbed::~Testbed() { std::filesystem::remove_all(dir_); }
+
+std::string Testbed::WriteCsv(const std::string& day, const std::vector<std::string>& lines,
+                              const std::string& suffix) {
+  std::string path = dir_ + "/Export_DECLARATIONS_CCG-UPLOAD-" + day + "_" + suffix + ".csv";
+  std::string french = day.substr(6, 2) + "/" + day.substr(4, 2) + "/" + day.substr(0, 4);
+  std::ofstream out(path, std::ios::binary);
+  out << "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;" << french << ";" << french << "\r\n";
+  for (const auto& l : lines) out << l << "\r\n";
+  return path;
+}
+
+std::string Line(const std::string& day, int version, const std::vector<std::string>& values,
+                 const std::string& site, const std::string& contract) {
+  std::string french = day.substr(6, 2) + "/" + day.substr(4, 2) + "/" + day.substr(0, 4);
+  std::ostringstream os;
+  os << day << "-" << site << "-" << contract << "-" << version << ";" << french << ";" << site
+     << ";" << (site == "LI0001" ? "Quimper" : "Martigues")
+     << ";02/12/2026;150000;02/12/2026;150000;0;2000000";
+  for (const auto& v : values) os << ";" << v;
+  return os.str();
+}
+
+std::vector<std::string> Flat(const std::string& v) { return std::vector<std::string>(24, v); }
+
+RunResult RunBinary(const std::vector<std::string>& args) {
+  int out_pipe[2], err_pipe[2];
+  RunResult r;
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return r;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    std::vector<std::string> argv_s = {BinaryPath()};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  // Outputs are small; reading stdout fully before stderr cannot deadlock
+  // as long as stderr stays under the pipe buffer.
+  r.out = ReadAll(out_pipe[0]);
+  r.err = ReadAll(err_pipe[0]);
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+}  // namespace flexmail::testing

@@ -1,0 +1,40 @@
+// A temporary flexmail installation for tests: a config file with the
+// worked examples' referential, a database path and CSV writers.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace flexmail::testing {
+
+class Testbed {
+ public:
+  Testbed();   // creates a fresh temp dir with flexmail.toml
+  ~Testbed();  // removes it
+  const std::string& dir() const { return dir_; }
+  std::string config() const { return dir_ + "/flexmail.toml"; }
+  std::string database() const { return dir_ + "/flexmail.db"; }
+  // Writes a declaration file for one gas day (YYYYMMDD) with the given
+  // programme lines; returns its path.
+  std::string WriteCsv(const std::string& day, const std::vector<std::string>& lines,
+                       const std::string& suffix = "20261202150000");
+
+ private:
+  std::string dir_;
+};
+
+// One programme line for LI0001/GFQUIMP01 on `day` (YYYYMMDD): version and
+// the 24 values ("" for an empty one).
+std::string Line(const std::string& day, int version, const std::vector<std::string>& values,
+                 const std::string& site = "LI0001", const std::string& contract = "GFQUIMP01");
+// 24 copies of v.
+std::vector<std::string> Flat(const std::string& v);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+// Runs the real flexmail binary with arguments; captures stdout/stderr.
+RunResult RunBinary(const std::vector<std::string>& args);
+
+}  // namespace flexmail::testing

@@ -1,0 +1,353 @@
+#include "tests/integration/mailstack/mail_stack.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+extern char** environ;
+
+namespace flexmail::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AssertionFailure;
+using ::testing::AssertionResult;
+using ::testing::AssertionSuccess;
+
+// No script command takes this long: its own waits are bounded at ~10 s.
+constexpr auto kScriptTimeout = std::chrono::seconds(60);
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string Tail(const fs::path& path, int lines) {
+  std::string text = ReadFile(path);
+  if (text.empty()) return {};
+  std::size_t pos = text.size();
+  if (text.back() == '\n') --pos;
+  for (int n = 0; n < lines && pos > 0; ++n) {
+    std::size_t nl = text.rfind('\n', pos - 1);
+    if (nl == std::string::npos) {
+      pos = 0;
+      break;
+    }
+    pos = nl;
+  }
+  if (pos > 0) ++pos;
+  return text.substr(pos);
+}
+
+std::string Unquote(std::string v) {
+  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') &&
+      v.back() == v.front()) {
+    return v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
+}  // namespace
+
+MailStack::~MailStack() {
+  if (!started()) return;
+  AssertionResult stopped = Stop();
+  if (!stopped) ADD_FAILURE() << stopped.message();
+}
+
+fs::path MailStack::ScriptPath() {
+  const fs::path rel = "tests/integration/mailstack/mailstack";
+  if (const char* src = std::getenv("FLEXMAIL_SOURCE_DIR"); src && *src) {
+    return fs::path(src) / rel;
+  }
+  return fs::path(FLEXMAIL_MAILSTACK_SOURCE_DIR) / rel;
+}
+
+AssertionResult MailStack::Run(const std::vector<std::string>& args,
+                               std::string* output, bool owner) {
+  const fs::path script = ScriptPath();
+  if (access(script.c_str(), R_OK) != 0) {
+    return AssertionFailure() << "mail stack script not found: " << script
+                              << " (" << std::strerror(errno)
+                              << "; set FLEXMAIL_SOURCE_DIR)";
+  }
+  std::vector<std::string> argv_s = {"/bin/bash", script.string()};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  // Environment prepared before fork: the child only calls async-signal-safe
+  // functions.
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "MAILSTACK_OWNER_PID=", 20) != 0) env_s.emplace_back(*e);
+  }
+  if (owner) env_s.push_back("MAILSTACK_OWNER_PID=" + std::to_string(getpid()));
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    return AssertionFailure() << "pipe: " << std::strerror(errno);
+  }
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return AssertionFailure() << "fork: " << std::strerror(errno);
+  }
+  if (pid == 0) {
+    // The servers started by the script must not inherit the test's sockets.
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    close_range(3, ~0U, 0);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  close(fds[1]);
+
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + kScriptTimeout;
+  bool timed_out = false;
+  char buf[4096];
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    int r = poll(&p, 1, static_cast<int>(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      timed_out = r == 0;
+      break;
+    }
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  if (timed_out) kill(pid, SIGKILL);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (output) *output = out;
+
+  std::string cmd = "mailstack";
+  for (const auto& a : args) cmd += " " + a;
+  if (timed_out) {
+    return AssertionFailure() << cmd << ": no answer after "
+                              << kScriptTimeout.count() << " s\n" << out;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return AssertionFailure() << cmd << ": failed ("
+                              << (WIFEXITED(status)
+                                      ? "exit " + std::to_string(WEXITSTATUS(status))
+                                      : "signal " + std::to_string(WTERMSIG(status)))
+                              << ")\n" << out;
+  }
+  return AssertionSuccess() << out;
+}
+
+AssertionResult MailStack::LoadEnv() {
+  std::ifstream in(dir_ / "env");
+  if (!in) return AssertionFailure() << "cannot read " << (dir_ / "env");
+  env_.clear();
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    env_[line.substr(0, eq)] = Unquote(line.substr(eq + 1));
+  }
+  for (const char* key : {"IMAP_PORT", "IMAPS_PORT", "LMTP_PORT", "SMTP_PORT",
+                          "SMTP_PLAIN_PORT", "CA_FILE"}) {
+    if (Env(key).empty()) {
+      return AssertionFailure() << (dir_ / "env") << " has no " << key;
+    }
+  }
+  return AssertionSuccess();
+}
+
+AssertionResult MailStack::Start() {
+  if (started()) return AssertionFailure() << "mail stack already started in " << dir_;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ =
+      (fs::path(tmp && *tmp ? tmp : "/tmp") / "flexmail-mailstack-XXXXXX").string();
+  if (!mkdtemp(templ.data())) {
+    return AssertionFailure() << "mkdtemp " << templ << ": " << std::strerror(errno);
+  }
+  fs::path dir = templ;
+  std::string out;
+  AssertionResult r = Run({"start", dir.string()}, &out, /*owner=*/true);
+  if (!r) {
+    return AssertionFailure() << "mail stack did not start (directory kept: "
+                              << dir << ")\n" << r.message();
+  }
+  dir_ = dir;
+  r = LoadEnv();
+  if (!r) {
+    Stop();
+    return r;
+  }
+  return AssertionSuccess() << out;
+}
+
+AssertionResult MailStack::Stop() {
+  if (!started()) return AssertionSuccess();
+  AssertionResult r = Run({"stop", dir_.string()});
+  if (!r) return r;  // keep dir_: the destructor tries again
+  const char* keep = std::getenv("FLEXMAIL_KEEP_MAILSTACK");
+  if (!(keep && std::string_view(keep) == "1")) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  dir_.clear();
+  env_.clear();
+  return AssertionSuccess();
+}
+
+namespace {
+AssertionResult WithLogs(AssertionResult r, const MailStack& stack) {
+  if (r) return r;
+  return AssertionFailure() << r.message() << stack.LogTail();
+}
+}  // namespace
+
+AssertionResult MailStack::StopDovecot() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"stop-dovecot", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::StartDovecot() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"start-dovecot", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::StopPostfix() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"stop-postfix", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::StartPostfix() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"start-postfix", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::FlushQueue() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  return WithLogs(Run({"flush", dir_.string()}), *this);
+}
+
+AssertionResult MailStack::Seed(std::string_view user, const fs::path& eml,
+                                std::string_view internal_date) {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  return Run({"seed", dir_.string(), std::string(user), fs::absolute(eml).string(),
+              std::string(internal_date)});
+}
+
+AssertionResult MailStack::SeedText(std::string_view user, std::string_view message,
+                                    std::string_view internal_date) {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  const fs::path file = dir_ / ("seed-" + std::to_string(++seeded_) + ".eml");
+  {
+    std::ofstream out(file, std::ios::binary);
+    out.write(message.data(), static_cast<std::streamsize>(message.size()));
+    if (!out) return AssertionFailure() << "cannot write " << file;
+  }
+  AssertionResult r = Seed(user, file, internal_date);
+  std::error_code ec;
+  fs::remove(file, ec);
+  return r;
+}
+
+AssertionResult MailStack::RecreateMailbox(std::string_view user,
+                                           std::uint32_t* new_uidvalidity) {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  std::string out;
+  AssertionResult r = Run({"recreate-mailbox", dir_.string(), std::string(user)}, &out);
+  if (r) r = LoadEnv();
+  if (!r) return WithLogs(r, *this);
+  // Last line: "UIDVALIDITY OLD NEW".
+  auto pos = out.rfind("UIDVALIDITY ");
+  std::istringstream in(pos == std::string::npos ? "" : out.substr(pos + 12));
+  std::uint64_t old_v = 0, new_v = 0;
+  if (!(in >> old_v >> new_v) || new_v == old_v || new_v > 0xffffffffULL) {
+    return AssertionFailure() << "unexpected answer from recreate-mailbox: " << out;
+  }
+  if (new_uidvalidity) *new_uidvalidity = static_cast<std::uint32_t>(new_v);
+  return AssertionSuccess() << out;
+}
+
+std::string MailStack::Env(std::string_view key) const {
+  auto it = env_.find(key);
+  return it == env_.end() ? std::string() : it->second;
+}
+
+int MailStack::Port(std::string_view key) const {
+  std::string v = Env(key);
+  return v.empty() ? 0 : std::atoi(v.c_str());
+}
+
+std::string MailStack::password(std::string_view user) const {
+  std::string file = Env("PASSWORD_FILE_" + std::string(user));
+  return file.empty() ? std::string() : ReadFile(file);
+}
+
+std::string MailStack::address(std::string_view user) const {
+  return Env("ADDRESS_" + std::string(user));
+}
+
+fs::path MailStack::maildir(std::string_view user) const {
+  return Env("MAILDIR_" + std::string(user));
+}
+
+std::string MailStack::imaps_url() const {
+  return "imaps://127.0.0.1:" + std::to_string(imaps_port()) + "/";
+}
+
+std::string MailStack::smtp_url() const {
+  return "smtp://127.0.0.1:" + std::to_string(smtp_port());
+}
+
+std::string MailStack::LogTail(int lines) const {
+  if (dir_.empty()) return {};
+  std::string out;
+  for (const fs::path& log :
+       {dir_ / "dovecot/dovecot.log", dir_ / "dovecot/stdout.log",
+        dir_ / "postfix/maillog", dir_ / "postfix/start.log"}) {
+    std::string tail = Tail(log, lines);
+    if (tail.empty()) continue;
+    out += "\n---- tail " + log.string() + "\n" + tail;
+  }
+  return out;
+}
+
+}  // namespace flexmail::test
