@@ -2,7 +2,6 @@
 
 #include <cstdio>
 
-#include "parser/values.h"
 
 namespace flexmail::parser {
 namespace {
@@ -92,26 +91,24 @@ std::optional<std::chrono::milliseconds> FieldChecker::Time(int field, std::stri
   return std::nullopt;
 }
 
-std::optional<double> FieldChecker::Quantity(int field, std::string_view text, bool required,
-                                             bool* malformed) {
+std::optional<double> FieldChecker::Quantity(int field, std::string_view text) {
   double v = 0;
   NumberStatus st = ParseQuantity(text, sep_, &v);
-  if (malformed) *malformed = st != NumberStatus::kOk && st != NumberStatus::kEmpty;
-  switch (st) {
-    case NumberStatus::kOk:
-      return v;
-    case NumberStatus::kEmpty:
-      if (required) {
-        if (malformed) *malformed = true;
-        Fail(field, "attendu un nombre décimal positif ou nul", text);
-      }
-      return std::nullopt;
+  if (st == NumberStatus::kOk) return v;
+  BadQuantity(field, text, st);
+  return std::nullopt;
+}
+
+void FieldChecker::BadQuantity(int field, std::string_view text, NumberStatus status) {
+  switch (status) {
     case NumberStatus::kNegative:
       Fail(field, "valeur négative interdite, attendu un nombre positif ou nul", text);
-      return std::nullopt;
+      return;
     case NumberStatus::kOutOfRange:
       Fail(field, "nombre trop grand, attendu un nombre décimal fini", text);
-      return std::nullopt;
+      return;
+    case NumberStatus::kOk:
+    case NumberStatus::kEmpty:
     case NumberStatus::kMalformed:
       break;
   }
@@ -120,7 +117,6 @@ std::optional<double> FieldChecker::Quantity(int field, std::string_view text, b
                    : "attendu un nombre décimal positif ou nul, avec « . » comme séparateur "
                      "décimal",
        text);
-  return std::nullopt;
 }
 
 }  // namespace flexmail::parser

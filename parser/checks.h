@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "parser/report.h"
+#include "parser/values.h"
 #include "rules/time.h"
 
 namespace flexmail::parser {
@@ -36,10 +37,11 @@ class FieldChecker {
   bool Token(int field, std::string_view text, std::string_view token);
   std::optional<GasDay> Date(int field, std::string_view text);
   std::optional<std::chrono::milliseconds> Time(int field, std::string_view text);
-  // nullopt for an empty field when !required (no diagnostic); *malformed
-  // says whether a diagnostic was added.
-  std::optional<double> Quantity(int field, std::string_view text, bool required,
-                                 bool* malformed = nullptr);
+  // A required quantity (qMin, qMax): nullopt, reported, when not a valid
+  // number or empty.
+  std::optional<double> Quantity(int field, std::string_view text);
+  // Reports why `text` is not a quantity. REQUIRES: status is not kOk.
+  void BadQuantity(int field, std::string_view text, NumberStatus status);
 
   bool ok() const { return ok_; }
   char sep() const { return sep_; }

@@ -145,13 +145,25 @@ bool CheckIsText(std::string_view bytes, std::string_view text, Reporter* report
   return false;
 }
 
+// memchr jumps from line to line; a byte-by-byte count is several times
+// slower at -O2.
+size_t CountLines(std::string_view text) {
+  size_t lines = 0;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (const void* hit = std::memchr(p, '\n', static_cast<size_t>(end - p))) {
+    ++lines;
+    p = static_cast<const char*>(hit) + 1;
+  }
+  return lines;
+}
+
 void ReadLines(std::string_view text, DeclarationFile* file, Reporter* report) {
   // One programme per line at most: reserving spares the moves of a
   // growing vector on large files. A real programme line is well over
   // kMinLineBytes long, so a file of empty lines cannot make this reserve
   // more than a small multiple of its own size.
-  size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
-  file->programmes.reserve(std::min(lines, text.size() / kMinLineBytes));
+  file->programmes.reserve(std::min(CountLines(text), text.size() / kMinLineBytes));
   io::LineReader reader("attachment", text.data(), text.data() + text.size());
   LineLoop loop(file, report);
   for (;;) {

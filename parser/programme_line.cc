@@ -34,15 +34,22 @@ void ReadCreation(const std::vector<Field>& f, FieldChecker* check, ProgrammeLin
   check->Time(8, f[7].text);
 }
 
+// An empty hourly value is allowed here: whether that hour may be left
+// empty depends on the reception time, which is for the rules to judge.
 void ReadValues(const std::vector<Field>& f, FieldChecker* check, ProgrammeLine* out) {
-  out->tech_qmin = check->Quantity(9, f[8].text, /*required=*/true);
-  out->tech_qmax = check->Quantity(10, f[9].text, /*required=*/true);
-  out->values.reserve(f.size() - kValueFieldOffset);
+  out->tech_qmin = check->Quantity(9, f[8].text);
+  out->tech_qmax = check->Quantity(10, f[9].text);
+  out->values.resize(f.size() - kValueFieldOffset);
   for (size_t i = kValueFieldOffset; i < f.size(); ++i) {
-    HourlyField v;
-    v.value = check->Quantity(static_cast<int>(i) + 1, f[i].text, /*required=*/false,
-                              &v.malformed);
-    out->values.push_back(v);
+    HourlyField& v = out->values[i - kValueFieldOffset];
+    double x;
+    NumberStatus st = ParseQuantity(f[i].text, check->sep(), &x);
+    if (st == NumberStatus::kOk) {
+      v.value = x;
+    } else if (st != NumberStatus::kEmpty) {
+      v.malformed = true;
+      check->BadQuantity(static_cast<int>(i) + 1, f[i].text, st);
+    }
   }
 }
 

@@ -28,21 +28,26 @@ struct Decimal {
   std::uint64_t mantissa = 0;
 };
 
-// Reads [0-9]+([.,][0-9]+)? (',' allowed only when `comma_ok`).
+// Reads [0-9]+([.,][0-9]+)? (',' allowed only when `comma_ok`). Works on
+// locals and fills the result once: accumulating in the returned struct
+// makes the compiler store to memory on every digit.
 Decimal ScanDecimal(std::string_view s, bool comma_ok) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  std::uint64_t m = 0;
+  while (p < end && IsDigit(*p)) m = m * 10 + static_cast<unsigned>(*p++ - '0');
   Decimal d;
-  size_t i = 0, n = s.size();
-  while (i < n && IsDigit(s[i])) d.mantissa = d.mantissa * 10 + static_cast<unsigned>(s[i++] - '0');
-  d.mark = i;
-  if (i == 0) return d;
-  if (i < n) {
-    if (s[i] != '.' && !(s[i] == ',' && comma_ok)) return d;
-    size_t first = ++i;
-    while (i < n && IsDigit(s[i])) d.mantissa = d.mantissa * 10 + static_cast<unsigned>(s[i++] - '0');
-    d.decimals = i - first;
-    if (d.decimals == 0 || i != n) return d;
+  d.mark = static_cast<size_t>(p - s.data());
+  if (d.mark == 0) return d;
+  if (p < end) {
+    if (*p != '.' && !(*p == ',' && comma_ok)) return d;
+    const char* first = ++p;
+    while (p < end && IsDigit(*p)) m = m * 10 + static_cast<unsigned>(*p++ - '0');
+    d.decimals = static_cast<size_t>(p - first);
+    if (d.decimals == 0 || p != end) return d;
   }
   d.digits = d.mark + d.decimals;
+  d.mantissa = m;
   d.ok = true;
   return d;
 }

@@ -40,8 +40,9 @@ bool AnyAbove(const FeasibilityInput& in, const ReferenceVersion* ref, int first
 // force at the start of slot c, plus the budget of the site's tranches.
 bool WithinPartialBudget(const FeasibilityInput& in, int first, int last) {
   const AbsSlot c = CurrentSlotOf(in.received_at);
-  const ReferenceVersion* at_c =
-      in.history->InForceAt(SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)));
+  // "Confirmed before the start of hour c" (contract §3.2.3): strictly before.
+  const ReferenceVersion* at_c = in.history->InForceAt(
+      SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)) - std::chrono::milliseconds{1});
   double declared = 0, reference = 0;
   for (int i = first; i <= last; ++i) {
     declared += ValueAt(*in.values, i);

@@ -42,6 +42,11 @@ class Checker {
   const LedgerSnapshot& snap_;
   ValidationResult* out_;
   std::set<std::tuple<std::string, GasDay, int>> seen_versions_;
+
+ public:
+  // Lines that could not be judged; each must carry an error (see Finish).
+  std::vector<std::pair<const DeclarationFile*, const ProgrammeLine*>> unjudged;
+  void Finish();
 };
 
 std::string Quoted(std::string_view s) { return "« " + std::string(s) + " »"; }
@@ -133,9 +138,12 @@ void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
 }
 
 
-std::vector<int> SlotsOutside(const Hourly& values, double lo, double hi) {
+// Hours whose value lies outside [lo, hi]. The nonexistent 02:00 of the
+// 23-hour day is 0 by decision and is never judged against bounds.
+std::vector<int> SlotsOutside(GasDay day, const Hourly& values, double lo, double hi) {
   std::vector<int> out;
   for (int i = 0; i < kSlotsPerDay; ++i) {
+    if (i == kNonexistentDstSlot && SlotIsNonexistent(day, i)) continue;
     if (values[i] && (*values[i] < lo || *values[i] > hi)) out.push_back(i);
   }
   return out;
@@ -169,7 +177,7 @@ void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hou
     Error(Code::INVALID_QMIN_QMAX, f, pl, kFieldQMin, CodeText(Code::INVALID_QMIN_QMAX));
     return;
   }
-  auto outside = SlotsOutside(*values, *pl.tech_qmin, *pl.tech_qmax);
+  auto outside = SlotsOutside(day, *values, *pl.tech_qmin, *pl.tech_qmax);
   if (!outside.empty()) {
     Add(Severity::kWarning, Code::OUTSIDE_TECHNICAL_QMIN_QMAX, f, pl,
         kFieldValues + outside.front(),
@@ -183,7 +191,8 @@ void Checker::CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl,
   const ContractSite* terms = ref_.FindContractSite(pl.id->contract, pl.id->site);
   if (!terms) return;
   const double tol = terms->tolerance_pct / 100.0;
-  auto outside = SlotsOutside(values, terms->qmin * (1 - tol), terms->qmax * (1 + tol));
+  auto outside =
+      SlotsOutside(pl.id->day, values, terms->qmin * (1 - tol), terms->qmax * (1 + tol));
   if (!outside.empty()) {
     Error(Code::EXEDED_QMIN_QMAX, f, pl, kFieldValues + outside.front(),
           CodeText(Code::EXEDED_QMIN_QMAX, FormatSlotHours(outside)));
@@ -191,16 +200,35 @@ void Checker::CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl,
 }
 
 void Checker::CheckLine(const DeclarationFile& f, const ProgrammeLine& pl) {
-  if (!pl.id) return;  // the parser reported the malformed id
+  if (!pl.id) {  // the parser reported the malformed id
+    unjudged.emplace_back(&f, &pl);
+    return;
+  }
   const Site* site = nullptr;
   bool known = CheckIdentity(f, pl, &site);
   CheckVersion(f, pl);
   CheckDays(f, pl);
-  if (pl.values.size() != kSlotsPerDay) return;  // BAD_NUMBER_QUANTITIES already
+  if (pl.values.size() != kSlotsPerDay) {  // BAD_NUMBER_QUANTITIES already
+    unjudged.emplace_back(&f, &pl);
+    return;
+  }
   ValidProgramme vp{&f, &pl, *pl.id, site, {}};
   CheckValues(f, pl, &vp.values);
   CheckBounds(f, pl, vp.values);
-  if (known && pl.structurally_valid) out_->programmes.push_back(std::move(vp));
+  if (known && pl.structurally_valid) {
+    out_->programmes.push_back(std::move(vp));
+  } else if (known) {
+    unjudged.emplace_back(&f, &pl);
+  }
+}
+
+// A line left out of the verdict must never pass silently: the parser
+// promises an error for each, and this keeps the promise if it did not.
+void Checker::Finish() {
+  if (!out_->errors.empty()) return;
+  for (const auto& [f, pl] : unjudged) {
+    Error(Code::BAD_FORMAT, *f, *pl, 0, "ligne de programme illisible");
+  }
 }
 
 }  // namespace
@@ -220,6 +248,7 @@ ValidationResult ValidateDeclaration(const ParsedDeclaration& d, std::string_vie
   for (const auto& f : d.files) {
     for (const auto& pl : f.programmes) checker.CheckLine(f, pl);
   }
+  checker.Finish();
   return out;
 }
 

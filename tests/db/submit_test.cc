@@ -40,58 +40,74 @@ void ExpectSameProgramme(const ProgrammeResult& got, const ProgrammeResult& want
   }
 }
 
-TEST_F(SubmitTest, IntegratedDeclarationSurvivesARestart) {
-  // Given an integrated declaration with an accepted and a refused programme, after a restart the ledger gives back every programme, slot, verdict, reference version, publication and shortage.
-  Publication red = Pub("ME0005", IndicatorKind::kQMinus, Light::kRed, Utc(2026, 12, 3, 9, 52));
-  ASSERT_TRUE(ledger_->PublishIndicator(&red, 23min).ok());
-  ASSERT_TRUE(ledger_->DeclareShortage(Shortage{D().Next(), "ME0005", Utc(2026, 12, 3, 7)}).ok());
+// An integrated declaration with an accepted and a refused programme, a
+// publication and a shortage, written and then read after a restart.
+class RestartTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    red_ = Pub("ME0005", IndicatorKind::kQMinus, Light::kRed, Utc(2026, 12, 3, 9, 52));
+    ASSERT_TRUE(ledger_->PublishIndicator(&red_, 23min).ok());
+    ASSERT_TRUE(ledger_->DeclareShortage(Shortage{D().Next(), "ME0005", Utc(2026, 12, 3, 7)}).ok());
+    accepted_.values[0] = std::nullopt;  // a past hour left empty
+    refused_.indicators.q_minus.source = red_;  // came from the ledger: seq is set
+    result_ = Integrated(Utc(2026, 12, 3, 10, 20), {accepted_, refused_});
+    result_.warnings.push_back(Diagnostic{Code::SITE_LABEL_MISMATCH, Severity::kWarning,
+                                          "libellé \"Quimpr\" au lieu de \"Quimper\"",
+                                          FileName(D()), 2, 4});
+    Status s = SubmitResult(result_, &id_);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_GT(id_, 0);
+    Reopen();
+  }
+  Publication red_;
+  ProgrammeResult accepted_ = Programme("LI0001", D(), 1);
+  ProgrammeResult refused_ = Refused("LI0002", D(), 4);
+  DeclarationResult result_;
+  std::int64_t id_ = 0;
+};
 
-  ProgrammeResult accepted = Programme("LI0001", D(), 1);
-  accepted.values[0] = std::nullopt;  // a past hour left empty
-  ProgrammeResult refused = Refused("LI0002", D(), 4);
-  refused.indicators.q_minus.source = red;  // came from the ledger: seq is set
-  DeclarationResult r = Integrated(Utc(2026, 12, 3, 10, 20), {accepted, refused});
-  r.warnings.push_back(Diagnostic{Code::SITE_LABEL_MISMATCH, Severity::kWarning,
-                                  "libellé \"Quimpr\" au lieu de \"Quimper\"", FileName(D()), 2, 4});
-  std::int64_t id = 0;
-  Status s = SubmitResult(r, &id);
-  ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_GT(id, 0);
-  Reopen();
-
+TEST_F(RestartTest, ProgrammesReadBackWithTheirVerdicts) {
+  // Given a restart, both programmes read back field by field, with the declaration they came in and the publication that refused one.
   std::vector<StoredProgramme> got;
   ASSERT_TRUE(ledger_->ProgrammesOf(SiteDay{"LI0001", D()}, &got).ok());
   ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].declaration_id, id);
+  EXPECT_EQ(got[0].declaration_id, id_);
   EXPECT_EQ(got[0].sender, "ops@quimper.example");
-  EXPECT_EQ(got[0].received_at, r.received_at);
-  ExpectSameProgramme(got[0].result, accepted);
+  EXPECT_EQ(got[0].received_at, result_.received_at);
+  ExpectSameProgramme(got[0].result, accepted_);
 
   ASSERT_TRUE(ledger_->ProgrammesOf(SiteDay{"LI0002", D()}, &got).ok());
   ASSERT_EQ(got.size(), 1u);
-  ExpectSameProgramme(got[0].result, refused);
+  ExpectSameProgramme(got[0].result, refused_);
   ASSERT_TRUE(got[0].result.indicators.q_minus.source.has_value());
-  EXPECT_EQ(got[0].result.indicators.q_minus.source->seq, red.seq);
+  EXPECT_EQ(got[0].result.indicators.q_minus.source->seq, red_.seq);
   EXPECT_EQ(got[0].result.indicators.q_minus.source->status, Light::kRed);
   EXPECT_FALSE(got[0].result.indicators.q_plus.source.has_value());
+}
 
+TEST_F(RestartTest, ReferenceVersionsReadBack) {
+  // Given a restart, the accepted programme's reference version reads back and the refused one left no version.
   ReferenceHistory history;
   ASSERT_TRUE(ledger_->ReferenceHistoryOf(SiteDay{"LI0001", D()}, &history).ok());
   ASSERT_EQ(history.versions().size(), 1u);
-  EXPECT_EQ(history.versions()[0].effective_at, r.received_at);
+  EXPECT_EQ(history.versions()[0].effective_at, result_.received_at);
   EXPECT_GT(history.versions()[0].seq, 0);
-  EXPECT_EQ(history.versions()[0].values, accepted.values);
-  EXPECT_EQ(history.versions()[0].programme_id, accepted.raw_id);
+  EXPECT_EQ(history.versions()[0].values, accepted_.values);
+  EXPECT_EQ(history.versions()[0].programme_id, accepted_.raw_id);
   EXPECT_EQ(history.versions()[0].contract, "CR_0042");
   ASSERT_TRUE(ledger_->ReferenceHistoryOf(SiteDay{"LI0002", D()}, &history).ok());
-  EXPECT_TRUE(history.versions().empty());  // refused: the reference did not move
+  EXPECT_TRUE(history.versions().empty());
+}
 
+TEST_F(RestartTest, PublicationsShortagesAndDeclarationsReadBack) {
+  // Given a restart, the publication keeps its seq and applied_at, the shortage its mesh, and the declaration its outcome and counts.
   std::vector<Publication> pubs;
   ASSERT_TRUE(ledger_->Publications("", &pubs).ok());
   ASSERT_EQ(pubs.size(), 1u);
-  EXPECT_EQ(pubs[0].seq, red.seq);
-  EXPECT_EQ(pubs[0].published_at, red.published_at);
-  EXPECT_EQ(pubs[0].applied_at, red.applied_at);
+  EXPECT_EQ(pubs[0].seq, red_.seq);
+  EXPECT_EQ(pubs[0].published_at, red_.published_at);
+  EXPECT_EQ(pubs[0].applied_at, red_.applied_at);
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger_->Shortages(&shortages).ok());
   ASSERT_EQ(shortages.size(), 1u);
@@ -102,10 +118,10 @@ TEST_F(SubmitTest, IntegratedDeclarationSurvivesARestart) {
   std::vector<StoredDeclaration> decls;
   ASSERT_TRUE(ledger_->DeclarationsOn(D(), &decls).ok());
   ASSERT_EQ(decls.size(), 1u);
-  EXPECT_EQ(decls[0].id, id);
+  EXPECT_EQ(decls[0].id, id_);
   EXPECT_EQ(decls[0].outcome, Outcome::kIntegrated);
   EXPECT_EQ(decls[0].source, "imap");
-  EXPECT_EQ(decls[0].received_at, r.received_at);
+  EXPECT_EQ(decls[0].received_at, result_.received_at);
   EXPECT_EQ(decls[0].error_count, 0);
   EXPECT_EQ(decls[0].warning_count, 1);
 }

@@ -1,0 +1,70 @@
+// Mailbox: where shippers' messages wait (one interface, two kinds: an IMAP
+// folder on a mail server, or a local Maildir an MTA delivers to).
+//
+// A poll lists the waiting messages, fetches each one, and once the ledger
+// has committed it, files it into a folder. Entries are identified by the
+// mailbox (name + validity epoch) and a key unique within that epoch, which
+// is what the ledger records to guarantee exactly-once processing.
+//
+// Not thread safe: one poll at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rules/status.h"
+#include "rules/time.h"
+
+namespace flexmail {
+
+enum class Folder { kProcessed, kRejected, kIgnored };
+
+struct MailboxEntry {
+  std::string key;          // IMAP: the UID in decimal; Maildir: the file's unique name
+  std::uint64_t order = 0;  // IMAP: the UID; Maildir: rank by file name
+  Instant received_at{};    // IMAP INTERNALDATE; Maildir: the file's mtime
+  std::uint64_t size = 0;   // bytes, as reported before fetching
+};
+
+class Mailbox {
+ public:
+  virtual ~Mailbox() = default;
+
+  // "imaps://host/INBOX" or "maildir:/var/mail/flexmail" (no credentials).
+  virtual std::string name() const = 0;
+  // Connects (if needed) and reads the validity epoch (IMAP UIDVALIDITY;
+  // 0 for a Maildir). Creates the destination folders when missing.
+  virtual Status Open(std::uint64_t* validity) = 0;
+  // Every message waiting in the mailbox, sorted by (received_at, order).
+  virtual Status List(std::vector<MailboxEntry>* out) = 0;
+  // The raw bytes of one message. REQUIRES: entry.size <= max_bytes.
+  virtual Status Fetch(const MailboxEntry& entry, std::size_t max_bytes, std::string* raw) = 0;
+  // Moves the message out of the waiting set into `folder`. Idempotent: a
+  // message already gone is not an error.
+  virtual Status File(const MailboxEntry& entry, Folder folder) = 0;
+  // Ends the connection (if any); the next Open reconnects.
+  virtual void Close() {}
+};
+
+// What happened to one outgoing message.
+enum class SendOutcome {
+  kSent,       // the server accepted it for every recipient
+  kTransient,  // try again later (network, 4xx, server down)
+  kPermanent,  // will never work (5xx on the message or every recipient)
+};
+
+struct SendResult {
+  SendOutcome outcome = SendOutcome::kTransient;
+  std::string detail;  // the server's reply or the local error, printable
+};
+
+// MailSender: hands one raw message to the outside world.
+class MailSender {
+ public:
+  virtual ~MailSender() = default;
+  virtual SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
+                          const std::string& raw) = 0;
+};
+
+}  // namespace flexmail
