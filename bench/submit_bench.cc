@@ -36,7 +36,8 @@ void BM_DurableSubmit(benchmark::State& state) {
                             {RawFile{kFileName, DeclarationCsv(1, version++)}}};
     auto start = std::chrono::steady_clock::now();
     Verdict v;
-    Status s = engine.Process(env, true, &v);
+    ProcessOptions options;
+    Status s = engine.Process(env, options, &v);
     auto end = std::chrono::steady_clock::now();
     if (!s.ok() || v.result.outcome != Outcome::kIntegrated) state.SkipWithError("submit failed");
     double elapsed = std::chrono::duration<double>(end - start).count();

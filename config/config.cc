@@ -34,6 +34,64 @@
 //   sites = ["LI0001"]                           ids of [[sites]] it may declare for
 //   cc = ["desk@engie.example"]                  addresses copied on every reply; default []
 //
+// The email channel: five optional sections (the engine-only commands need
+// none of them). Durations are integer seconds. Paths marked "resolved" are
+// relative to the config file's folder unless absolute; the files and
+// folders they name are not opened here (the daemon reports their errors).
+//
+//   [mail]                                       required with [inbox]
+//   address = "declarations@flexmail.example"    an address; the From of every reply
+//   domain = "flexmail.example"                  a domain (for Message-IDs); default:
+//                                                the domain of address
+//   [limits]                                     what one received message may hold
+//   max_message_bytes = 10485760                 integer 1..104857600 (100 MiB)
+//   max_attachments = 20                         integer 1..1000
+//   max_csv_bytes = 1048576                      integer 1..52428800 (50 MiB),
+//                                                at most max_message_bytes
+//   max_depth = 10                               integer 1..100 (MIME nesting)
+//   max_header_lines = 1000                      integer 10..100000
+//   [inbox]                                      exactly one of maildir, imap_url
+//   maildir = "Maildir"                          string, not empty; resolved
+//   imap_url = "imaps://imap.example/INBOX"      imaps:// or imap:// (STARTTLS), a host,
+//                                                an optional :port and a mailbox; no
+//                                                user name or password in it
+//   username = "flexmail"                        not empty; required with imap_url
+//   password_file = "imap.pass"                  not empty; resolved; required with
+//                                                imap_url
+//   ca_file = "ca.pem"                           not empty; resolved; default: the
+//                                                system's CAs
+//   require_tls = true                           default true
+//                  (username, password_file, ca_file, require_tls: imap_url only)
+//   processed_folder = "Processed"               folder names: not empty, no / and no
+//   rejected_folder = "Rejected"                 control characters; defaults as shown
+//   ignored_folder = "Ignored"
+//   poll_interval = 30                           integer 1..3600, default 30
+//   connect_timeout = 10                         integer 1..600, default 10
+//   low_speed_time = 60                          integer 1..600, default 60 (gives up
+//                                                below 1 byte/s for this long)
+//   [outbox]                                     replies and their retries
+//   directory = "outbox"                         not empty; resolved; replies written as
+//                                                .eml files when no [smtp]; default unset
+//   retry_initial = 30                           integer 1..3600, default 30
+//   retry_max = 300                              integer retry_initial..86400, default 300
+//   give_up_after = 86400                        integer 60..2592000 (30 days), default 86400
+//   [smtp]                                       the relay replies leave through
+//   url = "smtps://smtp.example:465"             required; smtps:// or smtp:// (STARTTLS),
+//                                                a host, an optional :port; no user name
+//                                                or password in it
+//   username = "flexmail"                        not empty; required unless require_auth
+//                                                is false
+//   password_file = "smtp.pass"                  not empty; resolved; as username
+//   ca_file = "ca.pem"                           not empty; resolved
+//   require_tls = true                           default true
+//   require_auth = true                          default true
+//   connect_timeout = 10                         integer 1..600, default 10
+//   low_speed_time = 60                          integer 1..600, default 60
+//
+// No password is ever written in this file, under any key nor inside a URL:
+// a key named like one (password, passwd, pass, smtp_password...) or a URL
+// with a password is an error whose message does not quote the value.
+//
 // Unknown keys and unknown sections are errors: a typo must not fall back to
 // a default silently. Every error is one message:
 //
@@ -45,11 +103,14 @@
 // absent for a missing top-level section. TOML syntax errors read
 // "<file>:<line>:<column>: <toml++ description>".
 //
-// Adding a section ([mail], [smtp], [limits], ...): declare its struct in
-// config.h and add it as a field of Config, write its key table below
-// (Key<YourStruct> rows: name, &YourStruct::field, default as a TOML literal
-// or kRequired, range, syntax check), and add one row to kSections:
-//   {"mail", Section<&Config::mail, kMailKeys>, "{}"},
+// Adding a section ([audit], ...): declare its struct in config.h and add it
+// as a field of Config, write its key table below (Key<YourStruct> rows:
+// name, &YourStruct::field, default as a TOML literal, kRequired or
+// kOptional, range, syntax check), and add one row to kSections:
+//   {"audit", Section<&Config::audit, kAuditKeys>, "{}"},
+// ("{}": an absent section reads as an empty one, every key defaulted;
+// kOptional: an absent section leaves the struct as it is, so the section
+// may have required keys of its own.)
 // Plain fields may be std::string, bool, int, std::int64_t, double,
 // std::vector<std::string>, std::chrono::seconds or std::chrono::minutes;
 // anything else takes a cfg::Reader (see ReadLight). Checks that relate
@@ -76,6 +137,7 @@ using cfg::AtLeast;
 using cfg::Between;
 using cfg::Draft;
 using cfg::Key;
+using cfg::kOptional;
 using cfg::kRequired;
 using cfg::NonEmpty;
 
@@ -137,6 +199,55 @@ constexpr cfg::Reader<Draft> Section = &cfg::TableOf<Member, Keys, Draft>;
 template <auto Member, const auto& Keys, int MinCount = 0>
 constexpr cfg::Reader<Draft> Sections = &cfg::TablesOf<Member, Keys, MinCount, Draft>;
 
+constexpr Key<MailSettings> kMailKeys[] = {
+    {"address", &MailSettings::address, kRequired, Any(), cfg::AddressSyntax},
+    {"domain", &MailSettings::domain, kOptional, Any(), cfg::DomainSyntax},
+};
+
+constexpr Key<LimitSettings> kLimitKeys[] = {
+    {"max_message_bytes", &LimitSettings::max_message_bytes, "10485760", Between(1, 100 << 20)},
+    {"max_attachments", &LimitSettings::max_attachments, "20", Between(1, 1000)},
+    {"max_csv_bytes", &LimitSettings::max_csv_bytes, "1048576", Between(1, 50 << 20)},
+    {"max_depth", &LimitSettings::max_depth, "10", Between(1, 100)},
+    {"max_header_lines", &LimitSettings::max_header_lines, "1000", Between(10, 100000)},
+};
+
+constexpr Key<InboxSettings> kInboxKeys[] = {
+    {"maildir", &InboxSettings::maildir, kOptional, NonEmpty()},
+    {"imap_url", &InboxSettings::imap_url, kOptional, Any(), cfg::ImapUrlSyntax},
+    {"username", &InboxSettings::username, kOptional, NonEmpty()},
+    {"password_file", &InboxSettings::password_file, kOptional, NonEmpty()},
+    {"ca_file", &InboxSettings::ca_file, kOptional, NonEmpty()},
+    {"require_tls", &InboxSettings::require_tls, "true"},
+    {"processed_folder", &InboxSettings::processed_folder, R"("Processed")", NonEmpty(),
+     cfg::FolderSyntax},
+    {"rejected_folder", &InboxSettings::rejected_folder, R"("Rejected")", NonEmpty(),
+     cfg::FolderSyntax},
+    {"ignored_folder", &InboxSettings::ignored_folder, R"("Ignored")", NonEmpty(),
+     cfg::FolderSyntax},
+    {"poll_interval", &InboxSettings::poll_interval, "30", Between(1, 3600)},
+    {"connect_timeout", &InboxSettings::connect_timeout, "10", Between(1, 600)},
+    {"low_speed_time", &InboxSettings::low_speed_time, "60", Between(1, 600)},
+};
+
+constexpr Key<OutboxSettings> kOutboxKeys[] = {
+    {"directory", &OutboxSettings::directory, kOptional, NonEmpty()},
+    {"retry_initial", &OutboxSettings::retry_initial, "30", Between(1, 3600)},
+    {"retry_max", &OutboxSettings::retry_max, "300", Between(1, 86400)},
+    {"give_up_after", &OutboxSettings::give_up_after, "86400", Between(60, 30 * 86400)},
+};
+
+constexpr Key<SmtpSettings> kSmtpKeys[] = {
+    {"url", &SmtpSettings::url, kRequired, Any(), cfg::SmtpUrlSyntax},
+    {"username", &SmtpSettings::username, kOptional, NonEmpty()},
+    {"password_file", &SmtpSettings::password_file, kOptional, NonEmpty()},
+    {"ca_file", &SmtpSettings::ca_file, kOptional, NonEmpty()},
+    {"require_tls", &SmtpSettings::require_tls, "true"},
+    {"require_auth", &SmtpSettings::require_auth, "true"},
+    {"connect_timeout", &SmtpSettings::connect_timeout, "10", Between(1, 600)},
+    {"low_speed_time", &SmtpSettings::low_speed_time, "60", Between(1, 600)},
+};
+
 constexpr Key<Draft> kSections[] = {
     {"database", Section<&Draft::database, kDatabaseKeys>, "{}"},
     {"rules", Section<&Draft::rules, kRulesKeys>, "{}"},
@@ -144,6 +255,12 @@ constexpr Key<Draft> kSections[] = {
     {"sites", Sections<&Draft::sites, kSiteKeys, 1>, kRequired},
     {"contracts", Sections<&Draft::contracts, kContractKeys>, "[]"},
     {"shippers", Sections<&Draft::shippers, kShipperKeys>, "[]"},
+    // The email channel: the engine-only commands need none of it.
+    {"mail", Section<&Config::mail, kMailKeys>, kOptional},
+    {"limits", Section<&Config::limits, kLimitKeys>, kOptional},
+    {"inbox", Section<&Config::inbox, kInboxKeys>, kOptional},
+    {"outbox", Section<&Config::outbox, kOutboxKeys>, kOptional},
+    {"smtp", Section<&Config::smtp, kSmtpKeys>, kOptional},
 };
 
 Status ParseToml(std::string_view text, const std::string& source_name, toml::table* root) {
@@ -157,7 +274,10 @@ Status ParseToml(std::string_view text, const std::string& source_name, toml::ta
   }
 }
 
+// Relative paths are taken from the config file's folder; an empty path
+// (a key that was not set) stays empty.
 std::string ResolvePath(const std::string& base_dir, const std::string& path) {
+  if (path.empty()) return path;
   std::filesystem::path p(path);
   if (p.is_absolute() || base_dir.empty()) return p.lexically_normal().string();
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
@@ -167,6 +287,13 @@ Config Build(Draft&& draft, const std::string& source_name, const std::string& b
   Config config = std::move(static_cast<Config&>(draft));  // sections kept as read
   config.path = source_name;
   config.database_path = ResolvePath(base_dir, draft.database.path);
+  if (config.mail.domain.empty() && !config.mail.address.empty())
+    config.mail.domain = config.mail.address.substr(config.mail.address.find('@') + 1);
+  for (std::string* path :
+       {&config.inbox.maildir, &config.inbox.password_file, &config.inbox.ca_file,
+        &config.outbox.directory, &config.smtp.password_file, &config.smtp.ca_file}) {
+    *path = ResolvePath(base_dir, *path);
+  }
   config.referential =
       Referential(std::move(draft.meshes), std::move(draft.sites), std::move(draft.contracts),
                   std::move(draft.shippers), draft.rules);
@@ -199,6 +326,7 @@ Status ParseConfig(std::string_view toml_text, const std::string& source_name,
   Status s = ParseToml(toml_text, name, &root);
   Draft draft;
   cfg::Context ctx(name);
+  if (s.ok()) s = cfg::CheckNoSecrets(ctx, root);
   if (s.ok()) s = cfg::ReadTable(ctx, root, "", std::span<const Key<Draft>>(kSections), &draft);
   if (s.ok()) s = cfg::CheckDraft(ctx, root, draft);
   if (s.ok()) *out = Build(std::move(draft), source_name, base_dir);

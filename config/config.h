@@ -3,6 +3,8 @@
 // the key and the value.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,10 +13,66 @@
 
 namespace flexmail {
 
+// [mail]: flexmail's own identity in the email channel.
+struct MailSettings {
+  std::string address;  // From of every reply; mail from it is never answered
+  std::string domain;   // right side of reply Message-IDs; default: address's domain
+};
+
+// [limits]: what one received message may hold (bad input never crashes).
+struct LimitSettings {
+  std::int64_t max_message_bytes = 10 << 20;
+  int max_attachments = 20;
+  std::int64_t max_csv_bytes = 1 << 20;
+  int max_depth = 10;
+  int max_header_lines = 1000;
+};
+
+// [inbox]: where declarations arrive. Exactly one of maildir / imap_url.
+struct InboxSettings {
+  std::string maildir;        // resolved against the config file's folder
+  std::string imap_url;       // imaps://host[:port]/INBOX or imap:// (STARTTLS)
+  std::string username;
+  std::string password_file;  // resolved; the password is never in the config
+  std::string ca_file;        // resolved; empty: the system's CAs
+  bool require_tls = true;    // imap:// must upgrade with STARTTLS
+  std::string processed_folder = "Processed";
+  std::string rejected_folder = "Rejected";
+  std::string ignored_folder = "Ignored";
+  std::chrono::seconds poll_interval{30};
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds low_speed_time{60};  // abort below 1 byte/s for this long
+};
+
+// [outbox]: where replies go when no SMTP is configured, and retry policy.
+struct OutboxSettings {
+  std::string directory;  // resolved; replies written as .eml files
+  std::chrono::seconds retry_initial{30};
+  std::chrono::seconds retry_max{300};
+  std::chrono::seconds give_up_after{24 * 3600};
+};
+
+// [smtp]: the relay replies leave through.
+struct SmtpSettings {
+  std::string url;            // smtp://host:587 (STARTTLS) or smtps://host:465
+  std::string username;
+  std::string password_file;  // resolved
+  std::string ca_file;        // resolved
+  bool require_tls = true;
+  bool require_auth = true;
+  std::chrono::seconds connect_timeout{10};
+  std::chrono::seconds low_speed_time{60};
+};
+
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
   Referential referential;
+  MailSettings mail;
+  LimitSettings limits;
+  InboxSettings inbox;
+  OutboxSettings outbox;
+  SmtpSettings smtp;
 };
 
 // Loads and checks `path`. On failure returns InvalidInput with a message

@@ -1,7 +1,11 @@
 #include "config/draft.h"
 
+#include <cctype>
 #include <map>
 #include <set>
+#include <string>
+
+#include "config/syntax.h"
 
 namespace flexmail::cfg {
 namespace {
@@ -77,7 +81,153 @@ Status CheckShipperSites(const Context& ctx, const toml::table& root, const Ship
   return Status::Ok();
 }
 
+// Secrets.
+
+constexpr std::string_view kPasswordReason =
+    "passwords go in the file named by password_file, never in the configuration";
+
+bool IsPasswordKey(std::string_view key) {
+  std::string k;
+  for (unsigned char c : key) k += static_cast<char>(std::tolower(c));
+  if (k == "password_file") return false;
+  return k == "pass" || k.find("password") != std::string::npos ||
+         k.find("passwd") != std::string::npos;
+}
+
+struct Secret {
+  const toml::node* node = nullptr;  // the first one in the file
+  std::string path;
+  std::string reason;
+};
+
+void Consider(const toml::node& node, std::string path, std::string reason, Secret* first) {
+  if (first->node && !(node.source().begin < first->node->source().begin)) return;
+  *first = {&node, std::move(path), std::move(reason)};
+}
+
+void FindSecrets(const toml::node& node, const std::string& path, Secret* first) {
+  if (const toml::table* table = node.as_table()) {
+    for (const auto& [key, value] : *table) {
+      std::string at = JoinPath(path, key.str());
+      if (IsPasswordKey(key.str())) {
+        Consider(value, std::move(at), std::string(kPasswordReason), first);
+      } else {
+        FindSecrets(value, at, first);
+      }
+    }
+  } else if (const toml::array* array = node.as_array()) {
+    for (size_t i = 0; i < array->size(); ++i)
+      FindSecrets(*array->get(i), IndexPath(path, i), first);
+  } else if (auto text = node.value_exact<std::string>(); text && HasUrlPassword(*text)) {
+    Consider(node, path, "the URL holds a password; " + std::string(kPasswordReason), first);
+  }
+}
+
+// The email channel.
+
+bool Has(const toml::table& root, std::string_view path) {
+  return static_cast<bool>(root.at_path(path));
+}
+
+// "(300)", or "(300, its default)" when `path` is not in the file.
+std::string OtherValue(const toml::table& root, std::string_view path, std::int64_t value) {
+  return "(" + std::to_string(value) + (Has(root, path) ? ")" : ", its default)");
+}
+
+// A key missing from a section that is in the file: the line is the
+// section's, as for keys a table requires.
+Status FailMissing(const Context& ctx, const toml::table& root, std::string_view section,
+                   std::string_view key, std::string_view why) {
+  const toml::node* table = root.get(section);
+  std::uint32_t line = table && table->source().path ? table->source().begin.line : 0;
+  return ctx.FailAt(line, JoinPath(section, key),
+                    "required key is missing (" + std::string(why) + ")");
+}
+
+Status CheckLimits(const Context& ctx, const toml::table& root, const LimitSettings& limits) {
+  if (limits.max_csv_bytes <= limits.max_message_bytes) return Status::Ok();
+  if (Has(root, "limits.max_csv_bytes")) {
+    return ctx.FailPath(root, "limits.max_csv_bytes",
+                        "more than max_message_bytes " +
+                            OtherValue(root, "limits.max_message_bytes", limits.max_message_bytes));
+  }
+  return ctx.FailPath(
+      root, "limits.max_message_bytes",
+      "less than max_csv_bytes " + OtherValue(root, "limits.max_csv_bytes", limits.max_csv_bytes));
+}
+
+Status CheckInbox(const Context& ctx, const toml::table& root, const InboxSettings& inbox) {
+  const toml::node* table = root.get("inbox");
+  if (!table) return Status::Ok();
+  toml::node_view<const toml::node> maildir = root.at_path("inbox.maildir");
+  toml::node_view<const toml::node> imap = root.at_path("inbox.imap_url");
+  if (maildir && imap) {
+    // The one written second is at fault.
+    bool imap_second = maildir.node()->source().begin < imap.node()->source().begin;
+    std::string first = imap_second ? "maildir" : "imap_url";
+    std::string second = imap_second ? "imap_url" : "maildir";
+    return ctx.FailPath(root, "inbox." + second,
+                        "cannot be set with " + first + LineOf(root, "inbox." + first) +
+                            ": an inbox is a Maildir or an IMAP mailbox, not both");
+  }
+  if (!maildir && !imap) return ctx.Fail(*table, "inbox", "expected maildir or imap_url");
+  if (imap) {
+    if (inbox.username.empty())
+      return FailMissing(ctx, root, "inbox", "username", "needed with imap_url");
+    if (inbox.password_file.empty())
+      return FailMissing(ctx, root, "inbox", "password_file", "needed with imap_url");
+    return Status::Ok();
+  }
+  for (std::string_view key : {"username", "password_file", "ca_file", "require_tls"}) {
+    std::string path = JoinPath("inbox", key);
+    if (Has(root, path)) return ctx.FailPath(root, path, "only used with imap_url");
+  }
+  return Status::Ok();
+}
+
+Status CheckOutbox(const Context& ctx, const toml::table& root, const OutboxSettings& outbox) {
+  if (outbox.retry_max >= outbox.retry_initial) return Status::Ok();
+  if (Has(root, "outbox.retry_max")) {
+    return ctx.FailPath(root, "outbox.retry_max",
+                        "less than retry_initial " +
+                            OtherValue(root, "outbox.retry_initial", outbox.retry_initial.count()));
+  }
+  return ctx.FailPath(
+      root, "outbox.retry_initial",
+      "more than retry_max " + OtherValue(root, "outbox.retry_max", outbox.retry_max.count()));
+}
+
+Status CheckSmtp(const Context& ctx, const toml::table& root, const SmtpSettings& smtp) {
+  if (!root.get("smtp") || !smtp.require_auth) return Status::Ok();
+  if (smtp.username.empty())
+    return FailMissing(ctx, root, "smtp", "username", "needed unless require_auth = false");
+  if (smtp.password_file.empty())
+    return FailMissing(ctx, root, "smtp", "password_file", "needed unless require_auth = false");
+  return Status::Ok();
+}
+
+Status CheckMailChannel(const Context& ctx, const toml::table& root, const Draft& d) {
+  Status s = CheckLimits(ctx, root, d.limits);
+  if (s.ok()) s = CheckInbox(ctx, root, d.inbox);
+  if (s.ok()) s = CheckOutbox(ctx, root, d.outbox);
+  if (s.ok()) s = CheckSmtp(ctx, root, d.smtp);
+  // Every reply is sent from mail.address; [mail] itself requires it, so it
+  // is missing only when [mail] is.
+  if (s.ok() && root.get("inbox") && d.mail.address.empty())
+    s = ctx.FailAt(0, "mail.address",
+                   "required key is missing (needed with [inbox]: replies are sent from it)");
+  return s;
+}
+
 }  // namespace
+
+Status CheckNoSecrets(const Context& ctx, const toml::table& root) {
+  Secret first;
+  FindSecrets(root, "", &first);
+  if (!first.node) return Status::Ok();
+  std::uint32_t line = first.node->source().path ? first.node->source().begin.line : 0;
+  return ctx.FailAt(line, first.path, first.reason);
+}
 
 Status CheckDraft(const Context& ctx, const toml::table& root, const Draft& draft) {
   Status s = CheckUniqueIds(ctx, root, draft);
@@ -88,6 +238,7 @@ Status CheckDraft(const Context& ctx, const toml::table& root, const Draft& draf
     s = CheckContract(ctx, root, draft.contracts[i], IndexPath("contracts", i), sites);
   for (size_t i = 0; s.ok() && i < draft.shippers.size(); ++i)
     s = CheckShipperSites(ctx, root, draft.shippers[i], IndexPath("shippers", i), sites);
+  if (s.ok()) s = CheckMailChannel(ctx, root, draft);
   return s;
 }
 

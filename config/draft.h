@@ -29,8 +29,17 @@ struct Draft : Config {
   std::vector<Shipper> shippers;
 };
 
+// Fails on the first secret written in the file, wherever it is: a key named
+// like a password (password, passwd, pass, smtp_password...), or a URL with a
+// password in it. The message names the key but never quotes the value.
+// Runs before anything else is read, so the secret is never quoted back by
+// another check either.
+Status CheckNoSecrets(const Context& ctx, const toml::table& root);
+
 // The checks a key table cannot express because they relate entries: unique
-// codes and ids, references to meshes and sites that exist, qmin <= qmax.
+// codes and ids, references to meshes and sites that exist, qmin <= qmax;
+// in the email channel, keys required or excluded by others, bounds that
+// depend on another key, and [inbox] needing mail.address.
 // `root` is the parsed file, for the line and value of the key at fault.
 Status CheckDraft(const Context& ctx, const toml::table& root, const Draft& draft);
 

@@ -7,11 +7,12 @@
 //   {"tranches", &Site::tranches, "1", AtLeast(1)}
 //
 // name, where the value goes (its C++ type decides the TOML type expected),
-// the default as a TOML literal (kRequired: none), the allowed range and an
-// optional syntax check. Ranges bound a number's value, a string's length and
-// a list's entry count. Keys not in the table are errors, so a typo never
-// passes silently. Sub-tables and arrays of tables are rows too (TableOf,
-// TablesOf), so the whole file is described by nested tables.
+// the default as a TOML literal (kRequired: none; kOptional: the field keeps
+// what its struct holds), the allowed range and an optional syntax check.
+// Ranges bound a number's value, a string's length and a list's entry count.
+// Keys not in the table are errors, so a typo never passes silently.
+// Sub-tables and arrays of tables are rows too (TableOf, TablesOf), so the
+// whole file is described by nested tables.
 //
 // Every failure is one Status::InvalidInput whose message names the file, the
 // line, the key path and the value (see Context).
@@ -89,12 +90,19 @@ using Slot = std::variant<std::string T::*, bool T::*, int T::*, std::int64_t T:
                           std::chrono::minutes T::*, Reader<T>>;
 
 inline constexpr const char* kRequired = nullptr;
+// No default literal: when the key is absent the field keeps the value its
+// struct gives it, and nothing is read or checked. For keys that are unset
+// when absent (an optional path, an optional URL), and for sections that are
+// optional as a whole yet have required keys of their own.
+inline constexpr char kOptionalTag[] = "(optional)";
+inline constexpr const char* kOptional = kOptionalTag;
 
 template <typename T>
 struct Key {
   std::string_view name;
   Slot<T> slot;
-  const char* default_toml = kRequired;  // a TOML literal: "23", "\"RED\"", "[]", "{}"
+  // A TOML literal: "23", "\"RED\"", "[]", "{}"; or kRequired, kOptional.
+  const char* default_toml = kRequired;
   Range range = {};
   Syntax syntax = nullptr;
 };
@@ -150,6 +158,7 @@ Status ReadKey(const Context& ctx, const toml::table& table, const std::string& 
                const Key<T>& key, T* out) {
   std::string path = JoinPath(parent, key.name);
   if (const toml::node* node = table.get(key.name)) return ReadValue(ctx, *node, path, key, out);
+  if (key.default_toml == kOptional) return Status::Ok();
   if (key.default_toml == kRequired) {
     // The top level has no line worth showing, nor has a table that came
     // from a default.

@@ -26,6 +26,45 @@ bool IsDomain(std::string_view d) {
   return true;
 }
 
+bool IsPort(std::string_view p) {
+  if (p.empty() || p.size() > 5) return false;
+  int v = 0;
+  for (char c : p) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + (c - '0');
+  }
+  return v >= 1 && v <= 65535;
+}
+
+// What follows "scheme://": host[:port] (an IPv6 host in brackets), then the
+// path in *path. Credentials never belong there: the user name has its own
+// key and the password its own file.
+const char* UrlAuthoritySyntax(std::string_view rest, std::string_view* path) {
+  for (unsigned char c : rest) {
+    if (c <= 0x20 || c == 0x7f) return "the URL must not contain spaces or control characters";
+  }
+  size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  *path = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  if (authority.find('@') != std::string_view::npos)
+    return "the user name goes in username, not in the URL";
+  std::string_view host = authority;
+  std::string_view after;  // ":port" or nothing
+  if (!authority.empty() && authority.front() == '[') {
+    size_t close = authority.find(']');
+    if (close == std::string_view::npos) return "the URL's host has no closing ]";
+    host = authority.substr(1, close - 1);
+    after = authority.substr(close + 1);
+  } else if (size_t colon = authority.find(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    after = authority.substr(colon);
+  }
+  if (host.empty()) return "the URL has no host";
+  if (!after.empty() && (after.front() != ':' || !IsPort(after.substr(1))))
+    return "the URL's port must be a number from 1 to 65535";
+  return nullptr;
+}
+
 }  // namespace
 
 bool IsMailAddress(std::string_view s) {
@@ -39,6 +78,16 @@ bool IsMailAddress(std::string_view s) {
 
 bool IsMailDomainPattern(std::string_view s) {
   return !s.empty() && s.front() == '@' && IsDomain(s.substr(1));
+}
+
+bool HasUrlPassword(std::string_view s) {
+  size_t scheme = s.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string_view rest = s.substr(scheme + 3);
+  std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  size_t at = authority.rfind('@');
+  return at != std::string_view::npos &&
+         authority.substr(0, at).find(':') != std::string_view::npos;
 }
 
 const char* SiteIdSyntax(std::string_view s) {
@@ -66,6 +115,48 @@ const char* SenderSyntax(std::string_view s) {
 const char* LightSyntax(std::string_view s) {
   Light l;
   return ParseLight(s, &l) ? nullptr : "expected GREEN, RED or GREY";
+}
+
+const char* DomainSyntax(std::string_view s) {
+  return IsDomain(s) ? nullptr : "expected a domain domain.example";
+}
+
+const char* ImapUrlSyntax(std::string_view s) {
+  std::string_view rest;
+  if (s.starts_with("imaps://")) {
+    rest = s.substr(8);
+  } else if (s.starts_with("imap://")) {
+    rest = s.substr(7);
+  } else {
+    return "must start with imaps:// or imap://";
+  }
+  std::string_view path;
+  if (const char* why = UrlAuthoritySyntax(rest, &path)) return why;
+  // The path names the mailbox polled: "/INBOX".
+  if (path.size() < 2 || path[0] != '/' || path[1] == '?' || path[1] == '#')
+    return "the URL has no mailbox, as in imaps://host/INBOX";
+  return nullptr;
+}
+
+const char* SmtpUrlSyntax(std::string_view s) {
+  std::string_view rest;
+  if (s.starts_with("smtps://")) {
+    rest = s.substr(8);
+  } else if (s.starts_with("smtp://")) {
+    rest = s.substr(7);
+  } else {
+    return "must start with smtps:// or smtp://";
+  }
+  std::string_view path;
+  return UrlAuthoritySyntax(rest, &path);
+}
+
+const char* FolderSyntax(std::string_view s) {
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f || c == '/')
+      return "expected a folder name without / or control characters";
+  }
+  return nullptr;
 }
 
 }  // namespace flexmail::cfg

@@ -12,6 +12,9 @@ namespace flexmail::cfg {
 bool IsMailAddress(std::string_view s);
 // "@domain" with the same domain rules: every address of that domain.
 bool IsMailDomainPattern(std::string_view s);
+// A URL with a password in it, "imaps://user:secret@host/": such a value is
+// never quoted back in a message.
+bool HasUrlPassword(std::string_view s);
 
 const char* SiteIdSyntax(std::string_view s);        // LI0001
 const char* MeshCodeSyntax(std::string_view s);      // ME0005
@@ -19,5 +22,9 @@ const char* ContractCodeSyntax(std::string_view s);  // GFQUIMP01
 const char* AddressSyntax(std::string_view s);       // a cc
 const char* SenderSyntax(std::string_view s);        // an address or "@domain"
 const char* LightSyntax(std::string_view s);         // GREEN, RED or GREY
+const char* DomainSyntax(std::string_view s);        // flexmail.example
+const char* ImapUrlSyntax(std::string_view s);       // imaps://host[:port]/INBOX
+const char* SmtpUrlSyntax(std::string_view s);       // smtps://host[:port]
+const char* FolderSyntax(std::string_view s);        // Processed
 
 }  // namespace flexmail::cfg

@@ -9,11 +9,6 @@
 
 namespace flexmail {
 
-Instant SystemClock::Now() const {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
-}
-
 namespace {
 
 constexpr const char* kTimeHelp =
@@ -69,6 +64,26 @@ void AddSiteDay(CLI::App& app, const char* name, const char* help, bool with_at,
   cmd->callback([a, act, run] { *act = [a, run](Context& c) { return run(c, *a); }; });
 }
 
+void AddMail(CLI::App& app, IngestArgs* in, RunArgs* run, OutboxArgs* list, OutboxArgs* show,
+             Action* act) {
+  auto* ingest = app.add_subcommand("ingest", "Process one raw email as if received then");
+  ingest->add_option("message", in->file, "The message (.eml, RFC 5322)")->required();
+  ingest->add_option("--received-at", in->at, std::string("Reception: ") + kTimeHelp);
+  ingest->add_flag("--json", in->json, "Print one JSON object");
+  ingest->callback([in, act] { *act = [in](Context& c) { return CmdIngest(c, *in); }; });
+  auto* r = app.add_subcommand("run", "Poll the inbox and send the replies");
+  r->add_flag("--once", run->once, "One pass over the inbox and the outbox, then exit");
+  r->callback([run, act] { *act = [run](Context& c) { return CmdRun(c, *run); }; });
+  auto* outbox = app.add_subcommand("outbox", "The replies to send or sent");
+  outbox->require_subcommand(1);
+  auto* ls = outbox->add_subcommand("list", "Every reply with its state");
+  ls->add_flag("--json", list->json, "Print JSON");
+  ls->callback([list, act] { *act = [list](Context& c) { return CmdOutboxList(c, *list); }; });
+  auto* sh = outbox->add_subcommand("show", "Print one reply as sent (raw MIME)");
+  sh->add_option("id", show->id, "Reply id (see outbox list)")->required();
+  sh->callback([show, act] { *act = [show](Context& c) { return CmdOutboxShow(c, *show); }; });
+}
+
 int RunAction(const std::string& config_path, const Action& action, std::ostream& out,
               std::ostream& err, const Clock& clock) {
   Config config;
@@ -102,6 +117,9 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   ShowIndicatorsArgs show;
   ShortageArgs shortage;
   SiteDayArgs reference, programs;
+  IngestArgs ingest;
+  RunArgs run;
+  OutboxArgs outbox_list, outbox_show;
   AddDeclare(app, "submit", true, &submit, &action);
   AddDeclare(app, "check", false, &check, &action);
   AddIndicators(app, &publish, &show, &action);
@@ -110,6 +128,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
              &reference, CmdReference, &action);
   AddSiteDay(app, "programs", "Every programme of a site and gas day (hmsProfile)", false,
              &programs, CmdPrograms, &action);
+  AddMail(app, &ingest, &run, &outbox_list, &outbox_show, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

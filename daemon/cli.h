@@ -5,25 +5,13 @@
 
 #include <ostream>
 
-#include "rules/time.h"
+#include "daemon/clock.h"
 
 namespace flexmail {
 
 constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitUsage = 2;
-
-// The only source of "now" for the commands; tests pass a fixed one.
-class Clock {
- public:
-  virtual ~Clock() = default;
-  virtual Instant Now() const = 0;
-};
-
-class SystemClock : public Clock {
- public:
-  Instant Now() const override;
-};
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
            const Clock& clock);

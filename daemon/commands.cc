@@ -84,7 +84,9 @@ int CmdDeclare(Context& c, const DeclareArgs& a) {
   }
   Engine engine(c.config, &c.ledger);
   Verdict v;
-  Status s = engine.Process(env, a.store, &v);
+  ProcessOptions options;
+  options.store = a.store;
+  Status s = engine.Process(env, options, &v);
   if (!s.ok()) return Internal(c, s);
   if (a.json) {
     PrintJson(c, VerdictJson(v, env.sender, c.config.referential));

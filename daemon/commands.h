@@ -2,6 +2,7 @@
 // parsed arguments and write to the given streams; they return exit codes.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -54,6 +55,26 @@ struct SiteDayArgs {
 };
 int CmdReference(Context& c, const SiteDayArgs& a);
 int CmdPrograms(Context& c, const SiteDayArgs& a);
+
+// The email channel.
+struct IngestArgs {
+  std::string file;
+  std::string at;  // --received-at; default now
+  bool json = false;
+};
+int CmdIngest(Context& c, const IngestArgs& a);
+
+struct RunArgs {
+  bool once = false;
+};
+int CmdRun(Context& c, const RunArgs& a);
+
+struct OutboxArgs {
+  std::int64_t id = 0;
+  bool json = false;
+};
+int CmdOutboxList(Context& c, const OutboxArgs& a);
+int CmdOutboxShow(Context& c, const OutboxArgs& a);
 
 // Helpers shared by commands: each writes the usage error and returns false.
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);

@@ -1,6 +1,19 @@
 #include "daemon/engine.h"
 
 namespace flexmail {
+namespace {
+
+// The references of the touched keys once the declaration's updates apply.
+void FillAfter(const LedgerSnapshot& before, Verdict* v) {
+  v->touched = v->result.touched;
+  for (const auto& key : v->touched) {
+    auto it = before.references.find(key);
+    v->after[key] = it == before.references.end() ? ReferenceHistory() : it->second;
+  }
+  for (const auto& u : v->result.updates) v->after[u.key].Add(u.version);
+}
+
+}  // namespace
 
 ParsedDeclaration ParseFiles(const std::vector<RawFile>& files) {
   ParsedDeclaration pd;
@@ -8,30 +21,31 @@ ParsedDeclaration ParseFiles(const std::vector<RawFile>& files) {
   return pd;
 }
 
-Status Engine::Process(const DeclarationEnvelope& env, bool store, Verdict* out) {
+Status Engine::Process(const DeclarationEnvelope& env, const ProcessOptions& options,
+                       Verdict* out) {
   const Referential& ref = config_.referential;
   ParsedDeclaration pd = ParseFiles(env.files);
+  pd.diagnostics.insert(pd.diagnostics.begin(), options.extra.begin(), options.extra.end());
   SnapshotKeys keys = SnapshotKeysOf(pd, ref);
+  LedgerSnapshot seen;
   auto evaluate = [&](const LedgerSnapshot& snap) {
+    seen = snap;
     return EvaluateDeclaration(pd, env.sender, env.received_at, ref, snap);
   };
-  LedgerSnapshot snap;
-  Status s;
-  if (store) {
-    s = ledger_->Submit(env, keys, evaluate, &out->result, &out->declaration_id);
-    // The references as they stand once the declaration is committed.
-    if (s.ok()) s = ledger_->Snapshot(keys, &snap);
-  } else {
-    s = ledger_->Snapshot(keys, &snap);
-    if (s.ok()) {
-      out->result = evaluate(snap);
-      for (const auto& u : out->result.updates) snap.references[u.key].Add(u.version);
-    }
+  if (!options.store) {
+    Status s = ledger_->Snapshot(keys, &seen);
+    if (!s.ok()) return s;
+    out->result = EvaluateDeclaration(pd, env.sender, env.received_at, ref, seen);
+    FillAfter(seen, out);
+    return s;
   }
-  if (!s.ok()) return s;
-  out->touched = out->result.touched;
-  for (const auto& key : out->touched) out->after[key] = snap.references[key];
-  return s;
+  auto extend = [&](sql::Transaction& tx, std::int64_t id, const DeclarationResult& result) {
+    out->result = result;
+    out->declaration_id = id;
+    FillAfter(seen, out);
+    return options.extend ? options.extend(tx, *out) : Status::Ok();
+  };
+  return ledger_->Submit(env, keys, evaluate, &out->result, &out->declaration_id, extend);
 }
 
 }  // namespace flexmail

@@ -1,11 +1,14 @@
 // Engine: the declaration path from raw CSV files to a stored verdict.
 //
 // Parses the files, asks the ledger for the state the rules need, runs the
-// rules and (for `submit`) stores everything in one transaction. Owns no
-// clock: every instant is passed in.
+// rules and (when storing) records everything in one transaction, together
+// with whatever the caller's extension writes (the email channel adds the
+// message and its reply there). Owns no clock: every instant is passed in.
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,20 +21,27 @@ namespace flexmail {
 // A verdict with what the reply and the JSON need beside it.
 struct Verdict {
   DeclarationResult result;
-  std::int64_t declaration_id = 0;           // 0 when nothing was stored
-  std::vector<SiteDay> touched;              // = result.touched
-  std::map<SiteDay, ReferenceHistory> after; // references of touched keys after it
+  std::int64_t declaration_id = 0;            // 0 when nothing was stored
+  std::vector<SiteDay> touched;               // = result.touched
+  std::map<SiteDay, ReferenceHistory> after;  // references of touched keys after it
+};
+
+struct ProcessOptions {
+  bool store = true;
+  // Diagnostics found before the files were read (limits of the email,
+  // subject format); errors among them reject the declaration.
+  std::vector<Diagnostic> extra;
+  // Runs inside the declaration's transaction once the verdict is written
+  // (store only); a non-ok Status rolls everything back.
+  std::function<Status(sql::Transaction& tx, const Verdict& v)> extend;
 };
 
 class Engine {
  public:
   Engine(const Config& config, Ledger* ledger) : config_(config), ledger_(ledger) {}
 
-  // Judges `env` and, when `store` is true, records it durably.
-  Status Process(const DeclarationEnvelope& env, bool store, Verdict* out);
-
-  const Referential& referential() const { return config_.referential; }
-  Ledger* ledger() { return ledger_; }
+  // Judges `env` and, when options.store, records it durably.
+  Status Process(const DeclarationEnvelope& env, const ProcessOptions& options, Verdict* out);
 
  private:
   const Config& config_;

@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/sqlite.h"
@@ -50,6 +52,57 @@ struct StoredDeclaration {
   Outcome outcome = Outcome::kRejected;
   int error_count = 0;
   int warning_count = 0;
+};
+
+// A received email as stored: the raw bytes for audit, how it was
+// identified (for exactly-once processing) and what became of it.
+struct MessageRecord {
+  std::int64_t id = 0;               // filled when stored
+  std::string mailbox;               // Mailbox::name(), or "cli" for `ingest`
+  std::uint64_t validity = 0;        // IMAP UIDVALIDITY; 0 for Maildir and cli
+  std::string mailbox_key;           // IMAP UID / Maildir file name; empty for cli
+  std::string message_id;            // as in the header (may be empty)
+  std::string sha256;                // hex, of raw
+  std::string sender;                // From address (may be empty)
+  std::string subject;               // decoded, UTF-8
+  Instant received_at{};
+  std::string source = "cli";        // cli | maildir | imap
+  std::string raw;                   // bytes as received
+  Outcome outcome = Outcome::kIgnored;
+  std::string reason;                // IGNORED: why (unknown sender, loop, duplicate…)
+  std::string folder;                // Processed | Rejected | Ignored
+  std::int64_t declaration_id = 0;   // 0 when no declaration was made
+  std::int64_t duplicate_of = 0;     // id of the first sighting, for duplicates
+};
+
+enum class ReplyState { kPending, kSent, kFailed };
+std::string_view ReplyStateName(ReplyState s);  // PENDING, SENT, FAILED
+
+// A reply waiting in (or gone from) the outbox.
+struct OutboxItem {
+  std::int64_t id = 0;
+  std::int64_t declaration_id = 0;
+  std::string message_id;               // the reply's own Message-ID
+  std::string from;                     // envelope sender
+  std::vector<std::string> recipients;  // envelope recipients (To + Cc)
+  std::string raw;                      // the whole MIME message
+  ReplyState state = ReplyState::kPending;
+  int attempts = 0;
+  Instant created_at{};
+  Instant next_attempt_at{};
+  std::optional<Instant> sent_at;
+  std::string last_error;
+  std::optional<Instant> failed_at;     // when it was given up (FAILED)
+};
+
+// One poll of the inbox, for `flexmail status`.
+struct PollRecord {
+  Instant started_at{};
+  Instant finished_at{};
+  bool ok = true;
+  std::string error;        // printable, no secrets
+  int messages_waiting = 0; // listed in the inbox at this poll
+  int messages_processed = 0;
 };
 
 class Ledger {
@@ -100,6 +153,60 @@ class Ledger {
   // The declarations received during gas day `day` (D 06:00 to D+1 06:00
   // Paris), whatever they declared, in reception order.
   Status DeclarationsOn(GasDay day, std::vector<StoredDeclaration>* out);
+
+  // --- The email channel ----------------------------------------------
+  // Inside Submit's extension: the message that carried the declaration,
+  // and the replies to send, committed with it or not at all. Both set the
+  // new row's id. A declaration_id or duplicate_of of 0 is stored as NULL
+  // (none). An empty m->sha256 is computed from m->raw; a given one must be
+  // that digest (kInternal otherwise).
+  // kInvalidInput when the message is already stored: its mailbox position
+  // (constraint messages_position) or, for a first sighting, its content
+  // (messages_first_sighting); the message names the constraint and the
+  // stored message's id. The caller then records it as a duplicate.
+  // REQUIRES: tx is open for writing (Submit's transaction).
+  Status InsertMessage(sql::Transaction& tx, MessageRecord* m);
+  // Stores the item as given (state, attempts and times included).
+  // kInvalidInput when it has no recipient or one that is empty or contains
+  // ", " (the stored list's separator): it would not read back the same.
+  Status EnqueueReply(sql::Transaction& tx, OutboxItem* item);
+  // A message that made no declaration (ignored, duplicate), in its own
+  // transaction; same checks and errors as InsertMessage.
+  Status RecordMessage(MessageRecord* m);
+  // Exactly-once lookups. *found stays false when there is no such message.
+  // By mailbox position: the message already processed at that place (an
+  // empty key is no position: never found).
+  Status FindMessageAt(const std::string& mailbox, std::uint64_t validity,
+                       const std::string& key, bool* found, MessageRecord* out);
+  // By content: the first sighting (duplicate_of == 0) with that Message-ID
+  // and SHA-256.
+  Status FindMessageByContent(const std::string& message_id, const std::string& sha256,
+                              bool* found, MessageRecord* out);
+  // Messages without their raw bytes, newest first (by received_at, then
+  // storage order) (for reports/status); limit <= 0: all of them.
+  Status Messages(int limit, std::vector<MessageRecord>* out);
+
+  // Outbox: replies due at `now` (PENDING, next_attempt_at <= now), oldest
+  // first (by created_at, then queue order); limit <= 0: all of them.
+  Status DueReplies(Instant now, int limit, std::vector<OutboxItem>* out);
+  // State changes, each after one delivery attempt, which they count
+  // (attempts + 1). Only a PENDING reply changes: kNotFound for an unknown
+  // id, kInternal for a reply already SENT or FAILED.
+  Status MarkReplySent(std::int64_t id, Instant at);
+  // Stays PENDING until next_attempt_at; last_error = error.
+  Status MarkReplyRetry(std::int64_t id, Instant next_attempt_at, const std::string& error);
+  // Given up: FAILED, failed_at = at, last_error = error.
+  Status MarkReplyFailed(std::int64_t id, Instant at, const std::string& error);
+  Status Outbox(std::vector<OutboxItem>* out);  // every reply, newest first, raw included
+  Status Reply(std::int64_t id, bool* found, OutboxItem* out);
+
+  // Polls, for `flexmail status`. Only the latest kPollsKept polls are kept,
+  // and the latest successful one however old. "Latest" is the last
+  // recorded.
+  static constexpr int kPollsKept = 1000;
+  Status RecordPoll(const PollRecord& p);
+  Status LastPoll(bool* found, PollRecord* out);            // the latest poll
+  Status LastSuccessfulPoll(bool* found, PollRecord* out);  // the latest ok poll
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;

@@ -182,7 +182,7 @@ CREATE TABLE reference_slots (
 )sql";
 
 // Migration n is kMigrations[n - 1].
-const std::string_view kMigrations[] = {kTablesSql, ViewsSql()};
+const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

@@ -23,5 +23,7 @@ Status Migrate(sqlite3* db, int* version);
 
 // The SQL of the operator views (migration 2), kept in views.cc.
 std::string_view ViewsSql();
+// The email channel's tables and views (migration 3), in schema_mail.cc.
+std::string_view MailSchemaSql();
 
 }  // namespace flexmail

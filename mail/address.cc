@@ -39,21 +39,38 @@ std::string LowerAscii(std::string s) {
   return s;
 }
 
+// mimetic throws on some malformed values (std::length_error for "x:", a
+// group without its ';'): no exception may leave this layer.
+bool ParseWithMimetic(std::string_view value, std::string* local, std::string* domain,
+                      std::string* label) {
+  try {
+    mimetic::AddressList list{std::string(value)};
+    if (list.size() != 1 || list.begin()->isGroup()) return false;
+    const mimetic::Mailbox& m = list.begin()->mailbox();
+    *local = m.mailbox();
+    *domain = m.domain();
+    *label = m.label();
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 }  // namespace
 
-std::string Mailbox::Address() const { return domain.empty() ? std::string() : local_part + "@" + domain; }
+std::string ParsedMailbox::Address() const {
+  return domain.empty() ? std::string() : local_part + "@" + domain;
+}
 
-bool ParseSingleMailbox(std::string_view value, Mailbox* out) {
-  *out = Mailbox();
+bool ParseSingleMailbox(std::string_view value, ParsedMailbox* out) {
+  *out = ParsedMailbox();
   if (value.size() > kMaxFromBytes) return false;
-  mimetic::AddressList list{std::string(value)};
-  if (list.size() != 1 || list.begin()->isGroup()) return false;
-  const mimetic::Mailbox& m = list.begin()->mailbox();
-  std::string local = m.mailbox(), domain = m.domain();
+  std::string local, domain, label;
+  if (!ParseWithMimetic(value, &local, &domain, &label)) return false;
   if (local.empty() || HasControlOrBlank(local) || HasControlOrBlank(domain)) return false;
   out->local_part = SanitizeUtf8(local);
   out->domain = SanitizeUtf8(LowerAscii(domain));
-  std::string name = DecodeRfc2047(Unquote(m.label()));
+  std::string name = DecodeRfc2047(Unquote(label));
   out->display_name = ReplaceControls(name);
   return true;
 }

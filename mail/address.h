@@ -6,7 +6,7 @@
 
 namespace flexmail {
 
-struct Mailbox {
+struct ParsedMailbox {
   std::string local_part;    // as written
   std::string domain;        // ASCII letters lower-cased; empty when absent
   std::string display_name;  // RFC 2047 decoded, quotes removed, UTF-8
@@ -19,6 +19,6 @@ struct Mailbox {
 // `"Dupont, Jean" <jean@ENGIE.example>` or `ops@engie.example (Ops)`.
 // False for zero or several mailboxes, a group, an empty local part, a
 // value longer than 4 KiB, or control characters in the address.
-bool ParseSingleMailbox(std::string_view value, Mailbox* out);
+bool ParseSingleMailbox(std::string_view value, ParsedMailbox* out);
 
 }  // namespace flexmail

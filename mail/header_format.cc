@@ -1,5 +1,6 @@
 #include "mail/header_format.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "mail/charset.h"
@@ -83,23 +84,23 @@ std::string KeepPrintableAscii(std::string_view v) {
 
 std::string FoldField(std::string_view name, std::string_view value) {
   std::string clean = KeepPrintableAscii(value);
+  size_t first = clean.find_first_not_of(' '), last = clean.find_last_not_of(' ');
+  clean = first == std::string::npos ? std::string() : clean.substr(first, last - first + 1);
   std::string out = std::string(name) + ":";
   size_t line = out.size();
-  size_t pos = 0;
-  while (pos < clean.size()) {
-    size_t start = clean.find_first_not_of(' ', pos);
-    if (start == std::string::npos) break;
-    size_t end = clean.find(' ', start);
-    if (end == std::string::npos) end = clean.size();
-    std::string_view word = std::string_view(clean).substr(start, end - start);
-    if (line > name.size() + 1 && line + 1 + word.size() > kMaxLine) {
+  // Words between single spaces, empty ones included, so runs of blanks
+  // survive; a fold goes before a space, which unfolding keeps.
+  for (size_t pos = 0; !clean.empty() && pos <= clean.size();) {
+    size_t end = std::min(clean.find(' ', pos), clean.size());
+    std::string_view word = std::string_view(clean).substr(pos, end - pos);
+    if (!word.empty() && line > name.size() + 1 && line + 1 + word.size() > kMaxLine) {
       out += "\r\n";
       line = 0;
     }
     out += " ";
     out += word;
     line += 1 + word.size();
-    pos = end;
+    pos = end + 1;
   }
   return out + "\r\n";
 }

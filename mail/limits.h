@@ -16,7 +16,11 @@ struct MailLimits {
   size_t max_csv_bytes = 1024 * 1024;  // one CSV attachment, decoded
   int max_depth = 10;                // multipart nesting; the message itself is 0
   size_t max_header_lines = 1000;    // physical lines, all headers of the message
-  size_t max_parts = 100;            // MIME entities of any kind (reported as
+  size_t max_parts = 100;
+  // Not a limit: also decode the other named attachments into
+  // ParsedMessage::other_files (reading our own replies back, in tests and
+  // tools). Off for received mail, whose other attachments are never read.
+  bool keep_other_files = false;            // MIME entities of any kind (reported as
                                      // TOO_MANY_ATTACHMENTS); bounds hostile input
 };
 

@@ -40,6 +40,13 @@ class Mailbox {
   virtual Status List(std::vector<MailboxEntry>* out) = 0;
   // The raw bytes of one message. REQUIRES: entry.size <= max_bytes.
   virtual Status Fetch(const MailboxEntry& entry, std::size_t max_bytes, std::string* raw) = 0;
+  // Only the header section of one message (at most max_bytes), for
+  // messages too large to download: enough to answer the sender.
+  virtual Status FetchHeaders(const MailboxEntry& entry, std::size_t max_bytes,
+                              std::string* raw) {
+    (void)entry, (void)max_bytes, (void)raw;
+    return Status::Permanent(name() + ": fetching headers alone is not supported");
+  }
   // Moves the message out of the waiting set into `folder`. Idempotent: a
   // message already gone is not an error.
   virtual Status File(const MailboxEntry& entry, Folder folder) = 0;

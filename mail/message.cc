@@ -21,6 +21,12 @@ std::string PrintableAscii(std::string_view v) {
   return out;
 }
 
+// Decoding can leave blanks at the ends ("=?utf-8?Q?_x?="): they carry nothing.
+std::string TrimSpaces(const std::string& s) {
+  size_t first = s.find_first_not_of(' '), last = s.find_last_not_of(' ');
+  return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+}
+
 std::string FieldText(const Header& h, std::string_view name) {
   const HeaderField* f = h.Find(name);
   return f == nullptr ? std::string() : PrintableAscii(f->value);
@@ -47,7 +53,7 @@ void FillSender(const Header& h, ParsedMessage* out) {
     out->notes.push_back("plusieurs champs From");
     return;
   }
-  Mailbox m;
+  ParsedMailbox m;
   if (!ParseSingleMailbox(from->value, &m)) {
     out->notes.push_back("champ From illisible ou sans boîte unique");
     return;
@@ -62,7 +68,7 @@ void FillTopFields(const Entity& root, ParsedMessage* out) {
   FillSender(h, out);
   if (const HeaderField* s = h.Find("Subject")) {
     bool unknown = false;
-    out->subject = ReplaceControls(DecodeRfc2047(s->value, &unknown));
+    out->subject = TrimSpaces(ReplaceControls(DecodeRfc2047(s->value, &unknown)));
     if (unknown) out->notes.push_back("sujet en jeu de caractères inconnu, lu en Latin-1");
   }
   out->message_id = FieldText(h, "Message-ID");
@@ -124,6 +130,8 @@ std::optional<LimitHit> OnLeaf(const Entity& e, const MailLimits& limits, Parsed
   if (name.unknown_charset) out->notes.push_back("nom " + Quoted(filename) + " en jeu de caractères inconnu, lu en Latin-1");
   if (!IsCsvName(filename)) {
     ++out->other_attachments;
+    if (limits.keep_other_files && name.found)
+      out->other_files.push_back({filename, e.type, DecodeBody(e, filename, out)});
     return std::nullopt;
   }
   CsvAttachment csv{filename, e.type, DecodeBody(e, filename, out)};

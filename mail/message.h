@@ -43,6 +43,7 @@ struct ParsedMessage {
 
   std::vector<CsvAttachment> csv_attachments;  // in message order
   size_t other_attachments = 0;  // images, signatures, attached messages...
+  std::vector<CsvAttachment> other_files;  // only with MailLimits::keep_other_files
 
   std::optional<LimitHit> limit;  // set when parsing stopped early
   std::vector<std::string> notes;  // oddities tolerated, French, for the log

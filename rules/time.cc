@@ -108,6 +108,11 @@ bool SlotIsNonexistent(GasDay d, int i) {
   return info.result == date::local_info::nonexistent;
 }
 
+int UtcOffsetMinutes(Instant t) {
+  return static_cast<int>(
+      std::chrono::duration_cast<minutes>(Paris()->get_info(t).offset).count());
+}
+
 std::string FormatLocalIso(Instant t) {
   return date::format("%FT%T%Ez", date::make_zoned(Paris(), t));
 }

@@ -89,6 +89,9 @@ int GasDayHours(GasDay d);
 // True when slot i of D does not exist (the 02:00 slot of the 23-hour day).
 bool SlotIsNonexistent(GasDay d, int i);
 
+// The Paris UTC offset in force at t, in minutes (60 or 120).
+int UtcOffsetMinutes(Instant t);
+
 // ISO 8601 with the real Paris offset: "2026-12-03T06:00:00.000+01:00".
 std::string FormatLocalIso(Instant t);
 // The hourlySlotStartDateTime of slot i of D. For the nonexistent 02:00 slot

@@ -240,7 +240,8 @@ ValidationResult ValidateDeclaration(const ParsedDeclaration& d, std::string_vie
   for (const auto& diag : d.diagnostics) {
     (diag.severity == Severity::kError ? out.errors : out.warnings).push_back(diag);
   }
-  if (d.files.empty()) {
+  // A message over a limit may have lost its files: the limit says it all.
+  if (d.files.empty() && out.errors.empty()) {
     out.errors.push_back(Diagnostic{Code::NO_DECLARATION_FILE, Severity::kError,
                                     CodeText(Code::NO_DECLARATION_FILE), "", 0, 0});
   }

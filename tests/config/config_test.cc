@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -50,6 +51,25 @@ mesh = "ME0005"
 client = "ENGIE"
 )";
 
+// The email channel's settings as tuples, so that whole structs compare and print.
+auto Fields(const MailSettings& m) { return std::tie(m.address, m.domain); }
+auto Fields(const LimitSettings& l) {
+  return std::tie(l.max_message_bytes, l.max_attachments, l.max_csv_bytes, l.max_depth,
+                  l.max_header_lines);
+}
+auto Fields(const InboxSettings& i) {
+  return std::tie(i.maildir, i.imap_url, i.username, i.password_file, i.ca_file, i.require_tls,
+                  i.processed_folder, i.rejected_folder, i.ignored_folder, i.poll_interval,
+                  i.connect_timeout, i.low_speed_time);
+}
+auto Fields(const OutboxSettings& o) {
+  return std::tie(o.directory, o.retry_initial, o.retry_max, o.give_up_after);
+}
+auto Fields(const SmtpSettings& s) {
+  return std::tie(s.url, s.username, s.password_file, s.ca_file, s.require_tls, s.require_auth,
+                  s.connect_timeout, s.low_speed_time);
+}
+
 TEST(ConfigTest, GoodConfigBuildsTheReferential) {
   // Given a complete valid file, every key should land in the Referential unchanged.
   Config c;
@@ -90,6 +110,182 @@ TEST(ConfigTest, GoodConfigBuildsTheReferential) {
   EXPECT_EQ(r.settings().partial_flexibility_kwh_per_tranche, 800000);
   EXPECT_EQ(r.settings().indicator_delay, std::chrono::minutes(23));
   EXPECT_EQ(r.settings().unknown_indicator, Light::kRed);
+}
+
+TEST(ConfigTest, EmailChannelKeysAreRead) {
+  // Given every key of [mail], [limits], [inbox], [outbox] and [smtp] set to a value other than
+  // its default, each should land in Config, paths resolved against the config's folder.
+  Config c;
+  Status s = ParseConfig(kGoodConfig, "flexmail.toml", "/etc/flexmail", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  using std::chrono::seconds;
+  EXPECT_EQ(c.mail.address, "declarations@flexmail.example");
+  EXPECT_EQ(c.mail.domain, "mail.flexmail.example");
+
+  EXPECT_EQ(c.limits.max_message_bytes, 20971520);
+  EXPECT_EQ(c.limits.max_attachments, 30);
+  EXPECT_EQ(c.limits.max_csv_bytes, 2097152);
+  EXPECT_EQ(c.limits.max_depth, 12);
+  EXPECT_EQ(c.limits.max_header_lines, 2000);
+
+  EXPECT_EQ(c.inbox.maildir, "");
+  EXPECT_EQ(c.inbox.imap_url, "imaps://imap.flexmail.example:993/INBOX");
+  EXPECT_EQ(c.inbox.username, "declarations");
+  EXPECT_EQ(c.inbox.password_file, "/etc/flexmail/secrets/imap.pass");
+  EXPECT_EQ(c.inbox.ca_file, "/etc/flexmail/certs/imap-ca.pem");
+  EXPECT_FALSE(c.inbox.require_tls);
+  EXPECT_EQ(c.inbox.processed_folder, "Done");
+  EXPECT_EQ(c.inbox.rejected_folder, "Refused");
+  EXPECT_EQ(c.inbox.ignored_folder, "Other");
+  EXPECT_EQ(c.inbox.poll_interval, seconds(45));
+  EXPECT_EQ(c.inbox.connect_timeout, seconds(15));
+  EXPECT_EQ(c.inbox.low_speed_time, seconds(90));
+
+  EXPECT_EQ(c.outbox.directory, "/etc/flexmail/spool/outbox");
+  EXPECT_EQ(c.outbox.retry_initial, seconds(60));
+  EXPECT_EQ(c.outbox.retry_max, seconds(600));
+  EXPECT_EQ(c.outbox.give_up_after, seconds(7200));
+
+  EXPECT_EQ(c.smtp.url, "smtps://smtp.flexmail.example:465");
+  EXPECT_EQ(c.smtp.username, "relay-user");
+  EXPECT_EQ(c.smtp.password_file, "/etc/flexmail/secrets/smtp.pass");
+  EXPECT_EQ(c.smtp.ca_file, "/etc/flexmail/certs/smtp-ca.pem");
+  EXPECT_TRUE(c.smtp.require_tls);
+  EXPECT_TRUE(c.smtp.require_auth);
+  EXPECT_EQ(c.smtp.connect_timeout, seconds(20));
+  EXPECT_EQ(c.smtp.low_speed_time, seconds(120));
+}
+
+TEST(ConfigTest, EmailChannelIsOptional) {
+  // Given none of the email channel's sections, the file should load and every setting keep
+  // its struct's default.
+  Config c;
+  Status s = ParseConfig(kMinimalConfig, "flexmail.toml", "/etc/flexmail", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(Fields(c.mail), Fields(MailSettings{}));
+  EXPECT_EQ(Fields(c.limits), Fields(LimitSettings{}));
+  EXPECT_EQ(Fields(c.inbox), Fields(InboxSettings{}));
+  EXPECT_EQ(Fields(c.outbox), Fields(OutboxSettings{}));
+  EXPECT_EQ(Fields(c.smtp), Fields(SmtpSettings{}));
+}
+
+TEST(ConfigTest, EmailChannelKeysDefaultAsTheirStructs) {
+  // Given each section with only the keys it requires, the absent keys should take the same
+  // defaults as the structs declare.
+  std::string text = std::string(kMinimalConfig) +
+                     "[mail]\naddress = \"declarations@flexmail.example\"\n"
+                     "[limits]\n"
+                     "[inbox]\nmaildir = \"Maildir\"\n"
+                     "[outbox]\n"
+                     "[smtp]\nurl = \"smtp://relay.flexmail.example\"\nusername = \"u\"\n"
+                     "password_file = \"smtp.pass\"\n";
+  Config c;
+  Status s = ParseConfig(text, "flexmail.toml", "", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(c.mail.domain, "flexmail.example");
+  EXPECT_EQ(Fields(c.limits), Fields(LimitSettings{}));
+  InboxSettings inbox;
+  inbox.maildir = "Maildir";
+  EXPECT_EQ(Fields(c.inbox), Fields(inbox));
+  EXPECT_EQ(Fields(c.outbox), Fields(OutboxSettings{}));
+  SmtpSettings smtp;
+  smtp.url = "smtp://relay.flexmail.example";
+  smtp.username = "u";
+  smtp.password_file = "smtp.pass";
+  EXPECT_EQ(Fields(c.smtp), Fields(smtp));
+}
+
+TEST(ConfigTest, MailDomainDefaultsToTheAddressDomain) {
+  // Given mail.address alone, mail.domain should be the address's domain.
+  std::string text =
+      std::string(kMinimalConfig) + "[mail]\naddress = \"flexmail@ops.gas.example\"\n";
+  Config c;
+  ASSERT_TRUE(ParseConfig(text, "f.toml", "", &c).ok());
+  EXPECT_EQ(c.mail.address, "flexmail@ops.gas.example");
+  EXPECT_EQ(c.mail.domain, "ops.gas.example");
+}
+
+TEST(ConfigTest, SmtpWithoutAuthNeedsNoCredentials) {
+  // Given [smtp] with require_auth = false and neither username nor password_file, the file
+  // should load.
+  std::string text = std::string(kMinimalConfig) +
+                     "[smtp]\nurl = \"smtp://localhost:25\"\nrequire_auth = false\n"
+                     "require_tls = false\n";
+  Config c;
+  Status s = ParseConfig(text, "f.toml", "", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_FALSE(c.smtp.require_auth);
+  EXPECT_FALSE(c.smtp.require_tls);
+  EXPECT_EQ(c.smtp.username, "");
+  EXPECT_EQ(c.smtp.password_file, "");
+}
+
+TEST(ConfigTest, UrlForms) {
+  // Given the forms of IMAP and SMTP URLs the transports accept, each should load as written.
+  for (std::string imap :
+       {"imaps://imap.example/INBOX", "imap://imap.example:143/INBOX",
+        "imaps://[2001:db8::1]:993/INBOX", "imaps://10.0.0.2/Declarations/2026"}) {
+    for (std::string smtp : {"smtps://smtp.example:465", "smtp://smtp.example:587", "smtp://[::1]",
+                             "smtp://smtp.example/flexmail.example"}) {
+      SCOPED_TRACE(imap + " " + smtp);
+      std::string inbox = "[inbox]\nimap_url = \"" + imap + "\"\n";
+      std::string relay = "[smtp]\nurl = \"" + smtp + "\"\n";
+      std::string text = std::string(kMinimalConfig) +
+                         "[mail]\naddress = \"a@flexmail.example\"\n" + inbox +
+                         "username = \"u\"\npassword_file = \"imap.pass\"\n" + relay +
+                         "username = \"u\"\npassword_file = \"smtp.pass\"\n";
+      Config c;
+      Status s = ParseConfig(text, "f.toml", "", &c);
+      ASSERT_TRUE(s.ok()) << s.message();
+      EXPECT_EQ(c.inbox.imap_url, imap);
+      EXPECT_EQ(c.smtp.url, smtp);
+    }
+  }
+}
+
+TEST(ConfigTest, EmailPathsResolveAgainstTheConfigFolder) {
+  // Given relative and absolute paths in [inbox], [outbox] and [smtp], the relative ones should
+  // be taken from the config file's folder and the absolute ones kept; none of the files is
+  // opened, so they need not exist.
+  TempDir dir;
+  std::string path =
+      dir.Write("etc/flexmail.toml",
+                std::string(kMinimalConfig) +
+                    "[mail]\naddress = \"a@flexmail.example\"\n"
+                    "[inbox]\nmaildir = \"../var/Maildir\"\n"
+                    "[outbox]\ndirectory = \"spool/./outbox\"\n"
+                    "[smtp]\nurl = \"smtps://smtp.example\"\nusername = \"u\"\n"
+                    "password_file = \"/run/secrets/smtp.pass\"\nca_file = \"certs/ca.pem\"\n");
+  Config c;
+  Status s = LoadConfig(path, &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(c.inbox.maildir, (dir.path() / "var/Maildir").string());
+  EXPECT_EQ(c.outbox.directory, (dir.path() / "etc/spool/outbox").string());
+  EXPECT_EQ(c.smtp.password_file, "/run/secrets/smtp.pass");
+  EXPECT_EQ(c.smtp.ca_file, (dir.path() / "etc/certs/ca.pem").string());
+  EXPECT_EQ(c.inbox.password_file, "");  // unset stays unset
+  EXPECT_EQ(c.inbox.ca_file, "");
+
+  // And the IMAP inbox's files the same way.
+  path = dir.Write("etc/imap.toml",
+                   std::string(kMinimalConfig) +
+                       "[mail]\naddress = \"a@flexmail.example\"\n"
+                       "[inbox]\nimap_url = \"imaps://imap.example/INBOX\"\nusername = \"u\"\n"
+                       "password_file = \"imap.pass\"\nca_file = \"/etc/ssl/ca.pem\"\n");
+  s = LoadConfig(path, &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(c.inbox.password_file, (dir.path() / "etc/imap.pass").string());
+  EXPECT_EQ(c.inbox.ca_file, "/etc/ssl/ca.pem");
+  EXPECT_EQ(c.inbox.maildir, "");
+  EXPECT_EQ(c.outbox.directory, "");
+}
+
+TEST(ConfigTest, RelativeEmailPathsStayRelativeWithoutAFolder) {
+  // Given no base folder (ParseConfig's), relative paths should stay relative, normalized.
+  std::string text = std::string(kMinimalConfig) + "[outbox]\ndirectory = \"spool//outbox/\"\n";
+  Config c;
+  ASSERT_TRUE(ParseConfig(text, "f.toml", "", &c).ok());
+  EXPECT_EQ(c.outbox.directory, "spool/outbox/");
 }
 
 TEST(ConfigTest, AbsentKeysTakeTheirDefaults) {

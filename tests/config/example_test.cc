@@ -94,5 +94,16 @@ TEST(ExampleTest, MatchesTheWorkedExamples) {
   EXPECT_TRUE(c.database_path.ends_with("/examples/flexmail.db")) << c.database_path;
 }
 
+TEST(ExampleTest, ReceivesFromAMaildirAndWritesRepliesToAFolder) {
+  // The example's email channel should be a local Maildir in, .eml files out, beside it.
+  Config c = LoadExample();
+  EXPECT_EQ(c.mail.address, "declarations@flexmail.example");
+  EXPECT_EQ(c.mail.domain, "flexmail.example");
+  EXPECT_TRUE(c.inbox.maildir.ends_with("/examples/demo/Maildir")) << c.inbox.maildir;
+  EXPECT_EQ(c.inbox.imap_url, "");
+  EXPECT_TRUE(c.outbox.directory.ends_with("/examples/demo/outbox")) << c.outbox.directory;
+  EXPECT_EQ(c.smtp.url, "");
+}
+
 }  // namespace
 }  // namespace flexmail

@@ -63,6 +63,46 @@ cc = ["desk@engie.example"]
 name = "EDF"
 senders = ["@edf.example"]
 sites = ["LI0002"]
+
+[mail]
+address = "declarations@flexmail.example"
+domain = "mail.flexmail.example"
+
+[limits]
+max_message_bytes = 20971520
+max_attachments = 30
+max_csv_bytes = 2097152
+max_depth = 12
+max_header_lines = 2000
+
+[inbox]
+imap_url = "imaps://imap.flexmail.example:993/INBOX"
+username = "declarations"
+password_file = "secrets/imap.pass"
+ca_file = "certs/imap-ca.pem"
+require_tls = false
+processed_folder = "Done"
+rejected_folder = "Refused"
+ignored_folder = "Other"
+poll_interval = 45
+connect_timeout = 15
+low_speed_time = 90
+
+[outbox]
+directory = "spool/outbox"
+retry_initial = 60
+retry_max = 600
+give_up_after = 7200
+
+[smtp]
+url = "smtps://smtp.flexmail.example:465"
+username = "relay-user"
+password_file = "secrets/smtp.pass"
+ca_file = "certs/smtp-ca.pem"
+require_tls = true
+require_auth = true
+connect_timeout = 20
+low_speed_time = 120
 )";
 //  1 [database]            17 [[sites]]            39 [[contracts]]
 //  2 path                  18 id = "LI0001"        40 code = "GFMART01"
@@ -80,5 +120,21 @@ sites = ["LI0002"]
 //                          36 qmax = 1000000       54 name = "EDF"
 //                          37 tolerance_pct = 0    55 senders = ["@edf.example"]
 //                                                  56 sites = ["LI0002"]
+//
+// 58 [mail]                69 [inbox]              82 [outbox]
+// 59 address               70 imap_url             83 directory
+// 60 domain                71 username             84 retry_initial
+//                          72 password_file        85 retry_max
+// 62 [limits]              73 ca_file              86 give_up_after
+// 63 max_message_bytes     74 require_tls
+// 64 max_attachments       75 processed_folder     88 [smtp]
+// 65 max_csv_bytes         76 rejected_folder      89 url
+// 66 max_depth             77 ignored_folder       90 username
+// 67 max_header_lines      78 poll_interval        91 password_file
+//                          79 connect_timeout      92 ca_file
+//                          80 low_speed_time       93 require_tls
+//                                                  94 require_auth
+//                                                  95 connect_timeout
+//                                                  96 low_speed_time
 
 }  // namespace flexmail

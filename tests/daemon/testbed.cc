@@ -52,7 +52,8 @@ qmax = 2000000
 tolerance_pct = 0
 [[shippers]]
 name = "ENGIE"
-senders = ["ops@engie.example"]
+senders = ["ops@engie.example", "@engie.example"]
+cc = ["desk@engie.example"]
 sites = ["LI0001"]
 [[shippers]]
 name = "EDF"
@@ -75,10 +76,22 @@ std::string BinaryPath() {
 
 }  // namespace
 
-Testbed::Testbed() {
+Testbed::Testbed(const std::string& extra) {
   char tmpl[] = "/tmp/flexmail-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
-  std::ofstream(config()) << kConfig;
+  std::ofstream(config()) << kConfig << extra;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Fixture(const std::string& name) {
+  const char* src = std::getenv("FLEXMAIL_SOURCE_DIR");
+  return ReadFile(std::string(src ? src : ".") + "/tests/mail/fixtures/" + name);
 }
 
 Testbed::~Testbed() { std::filesystem::remove_all(dir_); }

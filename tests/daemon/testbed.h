@@ -9,7 +9,9 @@ namespace flexmail::testing {
 
 class Testbed {
  public:
-  Testbed();   // creates a fresh temp dir with flexmail.toml
+  // Creates a fresh temp dir with flexmail.toml: the worked examples'
+  // referential, then `extra` (more TOML sections) appended.
+  explicit Testbed(const std::string& extra = "");
   ~Testbed();  // removes it
   const std::string& dir() const { return dir_; }
   std::string config() const { return dir_ + "/flexmail.toml"; }
@@ -36,5 +38,10 @@ struct RunResult {
 };
 // Runs the real flexmail binary with arguments; captures stdout/stderr.
 RunResult RunBinary(const std::vector<std::string>& args);
+
+// The bytes of a committed mail fixture (tests/mail/fixtures/NAME).
+std::string Fixture(const std::string& name);
+// The whole content of a file.
+std::string ReadFile(const std::string& path);
 
 }  // namespace flexmail::testing

@@ -131,7 +131,8 @@ std::string RawDb::One(const std::string& sql) const {
 const char* const kAllTables[] = {
     "declarations",       "declaration_files", "diagnostics",     "programmes",
     "programme_slots",    "programme_violations", "reference_versions", "reference_slots",
-    "indicator_publications", "shortages",     nullptr};
+    "indicator_publications", "shortages",     "messages",        "outbox",
+    "polls",                  nullptr};
 
 long TotalRows(const RawDb& raw) {
   long n = 0;

@@ -153,6 +153,21 @@ TEST(ComposeTest, RoundTrip) {
   EXPECT_EQ(all[0].second, kJson);
 }
 
+// Plain subjects fold at blanks, long ones included, and keep their spacing.
+TEST(ComposeTest, FoldsPlainSubject) {
+  OutgoingMessage m = Reply();
+  m.subject = "RE:  [Quimper]  Previsions SFM : 03/12/2026 - 05/12/2026 " + std::string(30, 'x') +
+              " and a long tail of words to fold over several lines of the header";
+  std::string raw = ComposeMessage(m);
+  size_t subject = raw.find("\r\nSubject: ");
+  std::string field = raw.substr(subject, raw.find("\r\nMessage-ID:") - subject);
+  EXPECT_EQ(field.find("=?"), std::string::npos) << field;  // ASCII stays readable
+  EXPECT_NE(field.find("\r\n "), std::string::npos) << field;  // and is folded
+  ParsedMessage p;
+  ASSERT_TRUE(ParseMessage(raw, MailLimits(), &p).ok());
+  EXPECT_EQ(p.subject, m.subject);
+}
+
 // Long names, ASCII or not, come back whole through RFC 2231 continuations;
 // display names with specials or accents come back too.
 TEST(ComposeTest, RoundTripLongNamesAndAddresses) {

@@ -250,6 +250,8 @@ TEST(HostileTest, UnreadableSenders) {
   const std::string froms[] = {
       "", "<>", "a@b, c@d", "undisclosed-recipients:;", std::string(5000, '<'),
       "\"unterminated <x@y>", "((((((((((((((((((((x@y", "x@y\r\nFrom: z@w",
+      "x:", ":", "ops@engie.exa=mple:",  // mimetic throws on these
+      std::string(4000, '<'), std::string(4000, '('), std::string(4000, '"'), std::string(2000, ':'),
   };
   for (const std::string& from : froms) {
     ParsedMessage m = ParseTimed("From: " + from + "\r\nSubject: s\r\n\r\nbody");

@@ -1,5 +1,5 @@
 // Hostile and huge inputs: the parser never throws, never crashes, and its
-// messages stay bounded printable lines. Also the throughput target.
+// messages stay bounded printable lines.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -110,39 +110,21 @@ TEST(RobustnessTest, MutatedFiles) {
   }
 }
 
-// CPU time of this thread: unlike wall-clock time it does not count the
-// time other processes on a shared machine hold the core.
-double ThreadCpuSeconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Given many files of realistic size, parsing runs above the 300 000
-// lines/s target of an optimised build. The bound asserted here is looser,
-// since even CPU time inflates when the machine's caches are shared; the
-// measured rate is printed.
-TEST(RobustnessTest, Throughput) {
-  const int kLinesPerFile = 2000, kFiles = 100;
+// Given many files of realistic size, every line is read (speed itself is
+// measured by bench/parse_bench, not here).
+TEST(RobustnessTest, ManyLargeFiles) {
+  const int kLinesPerFile = 2000, kFiles = 5;
   Fields f = ProgrammeFields();
   for (int i = 0; i < 24; ++i) f[10 + i] = std::to_string(123456 + i * 1000) + ",25";
   std::string line = Join(f) + "\r\n";
   std::string bytes = Join(HeaderFields()) + "\r\n";
   for (int i = 0; i < kLinesPerFile; ++i) bytes += line;
-  double start = ThreadCpuSeconds();
   for (int i = 0; i < kFiles; ++i) {
     ParsedDeclaration p = Parse(bytes);
     ASSERT_TRUE(p.diagnostics.empty());
     ASSERT_EQ(p.files[0].programmes.size(), static_cast<size_t>(kLinesPerFile));
+    EXPECT_DOUBLE_EQ(*p.files[0].programmes.back().values[23].value, 146456.25);
   }
-  double took = ThreadCpuSeconds() - start;
-  double rate = kLinesPerFile * kFiles / took;
-  std::printf("parsed %d programme lines in %.3f s of CPU: %.0f lines/s\n",
-              kLinesPerFile * kFiles, took, rate);
-  RecordProperty("lines_per_second", static_cast<int>(rate));
-#ifdef NDEBUG
-  EXPECT_GT(rate, 100000.0);
-#endif
 }
 
 }  // namespace

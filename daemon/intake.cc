@@ -1,0 +1,205 @@
+#include "daemon/intake.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "daemon/json_views.h"
+#include "daemon/reply.h"
+#include "daemon/subject.h"
+#include "db/sha256.h"
+#include "mail/safe_name.h"
+
+namespace flexmail {
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+MailLimits LimitsOf(const LimitSettings& l) {
+  MailLimits m;
+  m.max_message_bytes = static_cast<size_t>(l.max_message_bytes);
+  m.max_attachments = static_cast<size_t>(l.max_attachments);
+  m.max_csv_bytes = static_cast<size_t>(l.max_csv_bytes);
+  m.max_depth = l.max_depth;
+  m.max_header_lines = static_cast<size_t>(l.max_header_lines);
+  return m;
+}
+
+Json BaseJson(const IntakeResult& r) {
+  return {{"outcome", OutcomeName(r.outcome)},
+          {"messageId", r.message.message_id},
+          {"sender", r.message.from_address},
+          {"receivedAt", FormatLocalIso(r.record.received_at)}};
+}
+
+}  // namespace
+
+Folder FolderOf(Outcome o) {
+  switch (o) {
+    case Outcome::kIntegrated: return Folder::kProcessed;
+    case Outcome::kRejected: return Folder::kRejected;
+    case Outcome::kIgnored: break;
+  }
+  return Folder::kIgnored;
+}
+
+std::string FolderName(Folder f) {
+  switch (f) {
+    case Folder::kProcessed: return "Processed";
+    case Folder::kRejected: return "Rejected";
+    case Folder::kIgnored: break;
+  }
+  return "Ignored";
+}
+
+bool ParseFolderName(const std::string& name, Folder* out) {
+  for (Folder f : {Folder::kProcessed, Folder::kRejected, Folder::kIgnored}) {
+    if (FolderName(f) == name) {
+      *out = f;
+      return true;
+    }
+  }
+  return false;
+}
+
+MessageRecord Intake::Record(const IncomingMessage& in, const ParsedMessage& m) const {
+  MessageRecord r;
+  r.mailbox = in.mailbox;
+  r.validity = in.validity;
+  r.mailbox_key = in.key;
+  r.message_id = m.message_id;
+  r.sha256 = Sha256Hex(in.raw);
+  r.sender = m.from_address;
+  r.subject = m.subject;
+  r.received_at = in.received_at;
+  r.source = in.source;
+  r.raw = in.raw;
+  return r;
+}
+
+// RULES §7, no loops: never answer bounces, automatic mail, lists, or
+// ourselves; and never answer strangers (no backscatter).
+std::string Intake::IgnoreReason(const ParsedMessage& m) const {
+  if (m.is_bounce) return "avis de non-remise (bounce)";
+  std::string auto_submitted = Lower(Trim(m.auto_submitted));
+  if (!auto_submitted.empty() && auto_submitted != "no")
+    return "message automatique (Auto-Submitted: " + auto_submitted + ")";
+  std::string precedence = Lower(Trim(m.precedence));
+  if (precedence == "bulk" || precedence == "list" || precedence == "junk")
+    return "message de liste ou de masse (Precedence: " + precedence + ")";
+  if (m.from_address.empty()) return "expéditeur illisible";
+  if (!config_.mail.address.empty() && Lower(m.from_address) == Lower(config_.mail.address))
+    return "message de flexmail lui-même";
+  if (!config_.referential.SenderKnown(m.from_address)) return "expéditeur inconnu";
+  return "";
+}
+
+Status Intake::Ignore(const IncomingMessage& in, const std::string& reason, IntakeResult* out,
+                      const MessageRecord* original) {
+  out->outcome = Outcome::kIgnored;
+  out->reason = reason;
+  out->record = Record(in, out->message);
+  out->record.outcome = Outcome::kIgnored;
+  out->record.reason = reason;
+  out->folder = Folder::kIgnored;
+  if (original) {
+    // Filed where the first copy went, so a restored message looks handled.
+    out->record.duplicate_of = original->id;
+    ParseFolderName(original->folder, &out->folder);
+  }
+  out->record.folder = FolderName(out->folder);
+  return ledger_->RecordMessage(&out->record);
+}
+
+Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
+  Status parsed = ParseMessage(in.raw, LimitsOf(config_.limits), &out->message);
+  if (!parsed.ok()) return Ignore(in, "ce n'est pas un courriel : " + parsed.message(), out);
+  MessageRecord first;
+  bool seen = false;
+  Status s = ledger_->FindMessageByContent(out->message.message_id, Sha256Hex(in.raw), &seen,
+                                           &first);
+  if (!s.ok()) return s;
+  if (seen) return Ignore(in, "doublon du message n°" + std::to_string(first.id), out, &first);
+  std::string reason = IgnoreReason(out->message);
+  if (!reason.empty()) return Ignore(in, reason, out);
+  return Declare(in, out);
+}
+
+Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
+  const ParsedMessage& m = out->message;
+  DeclarationEnvelope env;
+  env.sender = m.from_address;
+  env.received_at = in.received_at;
+  env.source = in.source;
+  for (const auto& a : m.csv_attachments) env.files.push_back({SafeFileName(a.filename), a.content});
+  ProcessOptions options;
+  const auto max_bytes = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
+  if (in.announced_size > max_bytes) {
+    options.extra.push_back(Diagnostic{
+        Code::MESSAGE_TOO_LARGE, Severity::kError,
+        "le courriel fait " + std::to_string(in.announced_size) + " octets, au plus " +
+            std::to_string(max_bytes) + " sont acceptés",
+        "", 0, 0});
+  } else if (m.limit) {
+    options.extra.push_back(
+        Diagnostic{m.limit->code, Severity::kError, m.limit->detail, "", 0, 0});
+  }
+  if (auto warning = CheckSubject(m.subject, config_.referential)) options.extra.push_back(*warning);
+  options.extend = [&](sql::Transaction& tx, const Verdict& v) {
+    out->outcome = v.result.outcome;
+    out->folder = FolderOf(v.result.outcome);
+    out->record = Record(in, m);
+    out->record.outcome = v.result.outcome;
+    out->record.folder = FolderName(out->folder);
+    out->record.declaration_id = v.declaration_id;
+    Status s = ledger_->InsertMessage(tx, &out->record);
+    if (s.ok() && fault_) s = fault_();
+    if (!s.ok()) return s;
+    IntakeResult shown = *out;
+    shown.has_verdict = true;
+    shown.verdict = v;
+    ReplyEnvelope reply = BuildReply(config_, m, v, IntakeJson(shown, config_.referential),
+                                     clock_.Now());
+    OutboxItem item;
+    item.declaration_id = v.declaration_id;
+    item.message_id = reply.message.message_id;
+    item.from = config_.mail.address;
+    item.recipients = reply.recipients;
+    item.raw = ComposeMessage(reply.message);
+    item.created_at = item.next_attempt_at = clock_.Now();
+    s = ledger_->EnqueueReply(tx, &item);
+    out->reply_id = item.id;
+    return s;
+  };
+  Engine engine(config_, ledger_);
+  Status s = engine.Process(env, options, &out->verdict);
+  out->has_verdict = s.ok();
+  return s;
+}
+
+std::string IntakeJson(const IntakeResult& r, const Referential& ref) {
+  Json j = BaseJson(r);
+  if (r.outcome == Outcome::kIgnored) {
+    j["reason"] = r.reason;
+    j["errors"] = Json::array();
+    j["warnings"] = Json::array();
+    j["hmsProfiles"] = Json::array();
+    j["rebuiltHmsProfiles"] = Json::array();
+    return j.dump(2);
+  }
+  Json v = VerdictJson(r.verdict, r.message.from_address, ref);
+  for (auto& [key, value] : v.items()) {
+    if (!j.contains(key)) j[key] = value;
+  }
+  return j.dump(2);
+}
+
+}  // namespace flexmail

@@ -1,0 +1,82 @@
+// Intake: one received email, from raw bytes to a stored outcome and, when
+// one is due, a reply queued in the same transaction.
+//
+// In order: identical content already seen -> IGNORED (duplicate, no
+// reply); bounce, auto-submitted, list mail or our own address -> IGNORED
+// (no loops); unknown sender -> IGNORED (no backscatter); otherwise the
+// declaration goes through the engine, over-limit messages being rejected
+// with the limit's code. IGNORED messages are stored too.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "config/config.h"
+#include "daemon/clock.h"
+#include "daemon/engine.h"
+#include "db/ledger.h"
+#include "mail/mailbox.h"
+#include "mail/message.h"
+
+namespace flexmail {
+
+struct IncomingMessage {
+  std::string raw;
+  Instant received_at{};
+  std::string source = "cli";   // cli | maildir | imap
+  std::string mailbox = "cli";  // Mailbox::name()
+  std::uint64_t validity = 0;
+  std::string key;              // position in the mailbox; empty for cli
+  // Size announced by the mailbox. Above the message limit, `raw` holds only
+  // the header section and the declaration is rejected (MESSAGE_TOO_LARGE).
+  std::uint64_t announced_size = 0;
+};
+
+struct IntakeResult {
+  Outcome outcome = Outcome::kIgnored;
+  std::string reason;           // for IGNORED
+  ParsedMessage message;
+  MessageRecord record;         // as stored
+  bool has_verdict = false;
+  Verdict verdict;
+  std::int64_t reply_id = 0;    // 0: no reply queued
+  Folder folder = Folder::kIgnored;
+};
+
+Folder FolderOf(Outcome o);
+std::string FolderName(Folder f);  // Processed, Rejected, Ignored
+bool ParseFolderName(const std::string& name, Folder* out);
+
+// Failure injection for crash-safety tests: called inside the declaration's
+// transaction after the message row is written and before the reply is.
+using IntakeFault = std::function<Status()>;
+
+class Intake {
+ public:
+  Intake(const Config& config, Ledger* ledger, const Clock& clock, IntakeFault fault = nullptr)
+      : config_(config), ledger_(ledger), clock_(clock), fault_(std::move(fault)) {}
+
+  // Stores the message and its outcome. Non-ok only when nothing could be
+  // stored (the ledger is unavailable): the caller retries later.
+  Status Ingest(const IncomingMessage& in, IntakeResult* out);
+
+ private:
+  // `original`: the first sighting, when `in` is a duplicate of it.
+  Status Ignore(const IncomingMessage& in, const std::string& reason, IntakeResult* out,
+                const MessageRecord* original = nullptr);
+  Status Declare(const IncomingMessage& in, IntakeResult* out);
+  std::string IgnoreReason(const ParsedMessage& m) const;
+  MessageRecord Record(const IncomingMessage& in, const ParsedMessage& m) const;
+
+  const Config& config_;
+  Ledger* ledger_;
+  const Clock& clock_;
+  IntakeFault fault_;
+};
+
+// The JSON `ingest --json` prints and resultats.json holds: the verdict's
+// object plus messageId, sender, receivedAt, and for IGNORED a reason.
+std::string IntakeJson(const IntakeResult& r, const Referential& ref);
+
+}  // namespace flexmail

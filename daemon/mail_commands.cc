@@ -1,0 +1,142 @@
+// The email channel's commands: ingest, run, outbox.
+#include <fstream>
+#include <sstream>
+
+#include "daemon/commands.h"
+#include "daemon/intake.h"
+#include "daemon/json_views.h"
+#include "daemon/log.h"
+#include "daemon/runner.h"
+#include "daemon/table.h"
+#include "daemon/wiring.h"
+
+namespace flexmail {
+namespace {
+
+int Internal(Context& c, const Status& s) {
+  c.err << "flexmail: " << s.ToString() << "\n";
+  return kExitInternal;
+}
+
+void PrintIntake(std::ostream& os, const IntakeResult& r) {
+  os << "Message " << Printable(r.message.message_id, 120) << " from "
+     << Printable(r.message.from_address, 120) << ": " << OutcomeName(r.outcome);
+  if (r.outcome == Outcome::kIgnored) os << " (" << r.reason << ")";
+  if (r.has_verdict && r.verdict.declaration_id) os << ", declaration " << r.verdict.declaration_id;
+  if (r.reply_id) os << ", reply " << r.reply_id << " queued";
+  os << "\n";
+}
+
+Json OutboxJson(const OutboxItem& i) {
+  Json recipients = Json::array();
+  for (const auto& r : i.recipients) recipients.push_back(r);
+  return {{"id", i.id},
+          {"declarationId", i.declaration_id},
+          {"messageId", i.message_id},
+          {"recipients", recipients},
+          {"state", ReplyStateName(i.state)},
+          {"attempts", i.attempts},
+          {"createdAt", FormatLocalIso(i.created_at)},
+          {"nextAttemptAt", FormatLocalIso(i.next_attempt_at)},
+          {"sentAt", i.sent_at ? Json(FormatLocalIso(*i.sent_at)) : Json(nullptr)},
+          {"lastError", i.last_error}};
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+void PrintStats(std::ostream& os, const PassStats& s) {
+  os << "Inbox: " << s.listed << " waiting, " << s.processed << " processed (" << s.integrated
+     << " integrated, " << s.rejected << " rejected, " << s.ignored << " ignored), " << s.already
+     << " already processed\n"
+     << "Outbox: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed
+     << " failed\n";
+}
+
+}  // namespace
+
+int CmdIngest(Context& c, const IngestArgs& a) {
+  IncomingMessage in;
+  if (!ResolveInstant(c, a.at, "--received-at", &in.received_at)) return kExitUsage;
+  std::ifstream file(a.file, std::ios::binary);
+  if (!file) {
+    c.err << "flexmail: cannot read " << a.file << "\n";
+    return kExitUsage;
+  }
+  std::ostringstream buf;
+  buf << file.rdbuf();
+  in.raw = buf.str();
+  in.announced_size = in.raw.size();
+  Intake intake(c.config, &c.ledger, c.clock);
+  IntakeResult r;
+  Status s = intake.Ingest(in, &r);
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    c.out << IntakeJson(r, c.config.referential) << "\n";
+  } else {
+    PrintIntake(c.out, r);
+  }
+  return kExitOk;
+}
+
+int CmdRun(Context& c, const RunArgs& a) {
+  std::string error;
+  auto mailbox = MakeMailbox(c.config, &error);
+  if (!mailbox) {
+    c.err << "flexmail: " << error << "\n";
+    return kExitUsage;
+  }
+  auto sender = MakeSender(c.config, &error);
+  if (!sender && !error.empty()) {
+    c.err << "flexmail: " << error << "\n";
+    return kExitUsage;
+  }
+  if (!a.once) {
+    c.err << "flexmail: run without --once needs the service loop (not built in this version)\n";
+    return kExitUsage;
+  }
+  Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);
+  PassStats stats;
+  Status s = runner.PollInbox(&stats);
+  if (s.ok()) s = runner.DrainOutbox(&stats);
+  PrintStats(c.out, stats);
+  return s.ok() ? kExitOk : Internal(c, s);
+}
+
+int CmdOutboxList(Context& c, const OutboxArgs& a) {
+  std::vector<OutboxItem> items;
+  Status s = c.ledger.Outbox(&items);
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    Json list = Json::array();
+    for (const auto& i : items) list.push_back(OutboxJson(i));
+    c.out << Json{{"replies", list}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  Table t({"ID", "DECLARATION", "STATE", "ATTEMPTS", "RECIPIENTS", "CREATED", "LAST ERROR"});
+  for (const auto& i : items) {
+    t.Add({std::to_string(i.id), std::to_string(i.declaration_id),
+           std::string(ReplyStateName(i.state)), std::to_string(i.attempts), Join(i.recipients),
+           FormatLocalIso(i.created_at), Printable(i.last_error, 60)});
+  }
+  t.Print(c.out);
+  return kExitOk;
+}
+
+int CmdOutboxShow(Context& c, const OutboxArgs& a) {
+  bool found = false;
+  OutboxItem item;
+  Status s = c.ledger.Reply(a.id, &found, &item);
+  if (!s.ok()) return Internal(c, s);
+  if (!found) {
+    c.err << "flexmail: no reply " << a.id << " in the outbox\n";
+    return kExitUsage;
+  }
+  c.out << item.raw;
+  return kExitOk;
+}
+
+}  // namespace flexmail

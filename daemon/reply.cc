@@ -1,0 +1,167 @@
+#include "daemon/reply.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "daemon/reply_text.h"
+
+namespace flexmail {
+namespace {
+
+std::string Plural(int n, const char* word) {
+  return std::to_string(n) + " " + word + (n > 1 ? "s" : "");
+}
+
+void Counts(const DeclarationResult& r, int* accepted, int* refused) {
+  *accepted = static_cast<int>(std::count_if(r.programmes.begin(), r.programmes.end(),
+                                             [](const ProgrammeResult& p) { return p.accepted; }));
+  *refused = static_cast<int>(r.programmes.size()) - *accepted;
+}
+
+std::string Summary(const DeclarationResult& r) {
+  if (r.outcome != Outcome::kIntegrated) return "rejet technique";
+  int accepted, refused;
+  Counts(r, &accepted, &refused);
+  std::string out;
+  if (accepted) out = Plural(accepted, "accepté");
+  if (refused) out += (out.empty() ? "" : ", ") + Plural(refused, "refusé");
+  return out.empty() ? "aucun programme" : out;
+}
+
+std::string Location(const Diagnostic& d) {
+  std::string out;
+  if (!d.file.empty()) out += "fichier " + d.file;
+  if (d.line) out += ", ligne " + std::to_string(d.line);
+  if (d.field) out += ", champ " + std::to_string(d.field);
+  return out.empty() ? "courriel" : out;
+}
+
+void WriteDiagnostics(std::ostream& os, const char* title, const std::vector<Diagnostic>& ds) {
+  if (ds.empty()) return;
+  os << title << " (" << ds.size() << ") :\n";
+  int n = 0;
+  for (const auto& d : ds) {
+    os << "  " << ++n << ". " << Location(d) << " [" << CodeName(d.code) << "]\n"
+       << "     " << d.message << "\n";
+  }
+  os << "\n";
+}
+
+void WriteProgramme(std::ostream& os, const ProgrammeResult& p, const Referential& ref) {
+  const Mesh* mesh = ref.FindMesh(p.mesh);
+  os << "Programme " << p.raw_id << "\n"
+     << "  Site             : " << p.id.site << " " << p.site_label << " (maille " << p.mesh
+     << (mesh ? " " + mesh->label : "") << ")\n"
+     << "  Journée gazière  : " << p.id.day.French() << "\n"
+     << "  Statut           : " << (p.accepted ? "ACCEPTÉ" : "REFUSÉ")
+     << (p.superseded ? " (remplacé par une version supérieure de ce courriel)" : "") << "\n";
+  for (const auto& v : p.violations) {
+    os << "  Motif            : " << CodeText(v.code, FormatSlotHours(v.slots)) << " ["
+       << CodeName(v.code) << "]\n";
+    if (!v.slots.empty()) os << "  Heures           : " << FormatSlotHours(v.slots) << "\n";
+  }
+  const AppliedIndicators& ind = p.indicators;
+  auto light = [](const AppliedLight& l) {
+    return FrenchLight(l.status) + (l.known ? "" : " (aucune publication, valeur par défaut)");
+  };
+  os << "  Indicateurs appliqués : Q → Q- " << light(ind.q_minus) << ", Q → Q+ "
+     << light(ind.q_plus) << ", flexibilité partielle " << light(ind.partial) << "\n\n";
+}
+
+void WriteReference(std::ostream& os, const SiteDay& key, const ReferenceHistory& h, Instant t,
+                    const Referential& ref) {
+  const ReferenceVersion* v = h.InForceAt(t);
+  const Site* site = ref.FindSite(key.site);
+  os << "Programme de référence " << key.day.Compact() << "-" << key.site << " ("
+     << (site ? site->label : key.site) << ", journée gazière " << key.day.French() << ")";
+  if (!v) {
+    os << " : aucun programme accepté, référence nulle.\n\n";
+    return;
+  }
+  os << ", en vigueur depuis le " << FrenchInstant(v->effective_at) << " (programme "
+     << v->programme_id << ") :\n"
+     << "  Heure   Quantité (kWh25)\n";
+  for (int i = 0; i < kSlotsPerDay; ++i) {
+    std::string q = FrenchQuantity(v->values[i]);
+    os << "  " << FormatSlotHours({i}) << "   " << std::string(16 - std::min<size_t>(16, q.size()), ' ')
+       << q << "\n";
+  }
+  os << "\n";
+}
+
+void WriteResult(std::ostream& os, const DeclarationResult& r) {
+  if (r.outcome != Outcome::kIntegrated) {
+    os << "Résultat : REJET TECHNIQUE. Aucun programme de ce courriel n'a été intégré.\n"
+       << "Corrigez les erreurs ci-dessous puis renvoyez la déclaration complète : ni les\n"
+       << "identifiants ni les numéros de version de ce courriel n'ont été consommés.\n\n";
+    return;
+  }
+  int accepted, refused;
+  Counts(r, &accepted, &refused);
+  os << "Résultat : déclaration intégrée, " << Plural(accepted, "programme accepté") << ", "
+     << Plural(refused, "programme refusé") << ".\n\n";
+}
+
+}  // namespace
+
+std::string ReplySubject(const std::string& original, const DeclarationResult& r) {
+  std::string base = original;
+  bool has_re = base.size() >= 3 && (base[0] == 'R' || base[0] == 'r') &&
+                (base[1] == 'E' || base[1] == 'e') && base[2] == ':';
+  if (!has_re) base = "Re: " + base;
+  return base + " — " + Summary(r);
+}
+
+std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref) {
+  const DeclarationResult& r = v.result;
+  std::ostringstream os;
+  os << "Bonjour,\n\n"
+     << "Votre courriel « " << msg.subject << " » reçu le " << FrenchInstant(r.received_at)
+     << " (heure de Paris) a été traité.\n\n";
+  WriteResult(os, r);
+  for (const auto& p : r.programmes) WriteProgramme(os, p, ref);
+  WriteDiagnostics(os, "Erreurs", r.errors);
+  WriteDiagnostics(os, "Avertissements", r.warnings);
+  for (const auto& key : v.touched) {
+    auto it = v.after.find(key);
+    WriteReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, r.received_at,
+                   ref);
+  }
+  os << "Le détail de ce traitement figure au format JSON dans la pièce jointe resultats.json.\n\n"
+     << "-- \n"
+     << "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
+     << "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
+  return os.str();
+}
+
+std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domain) {
+  return "<declaration-" + std::to_string(declaration_id) + ".flexmail@" + domain + ">";
+}
+
+ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
+                         const std::string& json, Instant now) {
+  ReplyEnvelope e;
+  OutgoingMessage& m = e.message;
+  m.from = {config.mail.address, "flexmail"};
+  m.to = {{msg.from_address, ""}};
+  e.recipients.push_back(msg.from_address);
+  for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
+    for (const auto& cc : sh->cc) {
+      if (std::find(e.recipients.begin(), e.recipients.end(), cc) != e.recipients.end()) continue;
+      m.cc.push_back({cc, ""});
+      e.recipients.push_back(cc);
+    }
+  }
+  m.subject = ReplySubject(msg.subject, v.result);
+  m.in_reply_to = msg.message_id;
+  m.references = msg.references.empty() ? msg.message_id : msg.references + " " + msg.message_id;
+  m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  m.date_offset_minutes = UtcOffsetMinutes(now);
+  m.message_id = ReplyMessageId(v.declaration_id, config.mail.domain);
+  m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
+  m.text = ReplyBody(msg, v, config.referential);
+  m.attachments.push_back({"resultats.json", "application/json", json});
+  return e;
+}
+
+}  // namespace flexmail

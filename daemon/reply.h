@@ -1,0 +1,32 @@
+// The reply to a shipper's email: a French text a person can read and
+// resultats.json a program can parse (the object `submit --json` prints).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/engine.h"
+#include "mail/compose.h"
+#include "mail/message.h"
+
+namespace flexmail {
+
+// "Re: <original> — 2 acceptés, 1 refusé" or "… — rejet technique".
+std::string ReplySubject(const std::string& original, const DeclarationResult& r);
+// The French text/plain body.
+std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref);
+// The reply's Message-ID: deterministic, from the declaration id and the
+// configured domain, so a reply rebuilt after a crash is the same message.
+std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domain);
+
+struct ReplyEnvelope {
+  OutgoingMessage message;
+  std::vector<std::string> recipients;  // To + Cc, for the SMTP envelope
+};
+
+// The whole reply. `json` is resultats.json; `now` becomes the Date.
+ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
+                         const std::string& json, Instant now);
+
+}  // namespace flexmail

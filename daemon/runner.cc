@@ -1,0 +1,159 @@
+#include "daemon/runner.h"
+
+#include <algorithm>
+
+#include "daemon/log.h"
+#include "db/sha256.h"
+
+namespace flexmail {
+namespace {
+
+// Headers of an oversized message: enough to know whom to answer.
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+
+std::string SourceOf(const std::string& mailbox_name) {
+  return mailbox_name.rfind("maildir:", 0) == 0 ? "maildir" : "imap";
+}
+
+void Count(const IntakeResult& r, PassStats* stats) {
+  ++stats->processed;
+  switch (r.outcome) {
+    case Outcome::kIntegrated: ++stats->integrated; break;
+    case Outcome::kRejected: ++stats->rejected; break;
+    case Outcome::kIgnored: ++stats->ignored; break;
+  }
+}
+
+void LogIntake(const IntakeResult& r) {
+  std::string line = "message " + Printable(r.message.message_id, 120) + " from " +
+                     Printable(r.message.from_address, 120) + ": " +
+                     std::string(OutcomeName(r.outcome));
+  if (r.outcome == Outcome::kIgnored) line += " (" + Printable(r.reason) + ")";
+  if (r.has_verdict && r.verdict.declaration_id)
+    line += ", declaration " + std::to_string(r.verdict.declaration_id);
+  if (r.reply_id) line += ", reply " + std::to_string(r.reply_id) + " queued";
+  LogInfo(line);
+}
+
+}  // namespace
+
+std::chrono::seconds RetryDelay(int attempts, std::chrono::seconds initial,
+                                std::chrono::seconds max) {
+  std::chrono::seconds d = initial;
+  for (int i = 1; i < attempts && d < max; ++i) d *= 2;
+  return std::min(d, max);
+}
+
+Status Runner::Fetch(const MailboxEntry& e, IncomingMessage* in) {
+  const auto max = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
+  in->announced_size = e.size;
+  if (e.size > max) return mailbox_->FetchHeaders(e, kMaxHeaderBytes, &in->raw);
+  return mailbox_->Fetch(e, static_cast<std::size_t>(max), &in->raw);
+}
+
+Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats) {
+  const std::string name = mailbox_->name();
+  bool found = false;
+  MessageRecord done;
+  Status s = ledger_->FindMessageAt(name, validity, e.key, &found, &done);
+  if (!s.ok()) return s;
+  if (found) {  // committed before a crash, not filed yet
+    Folder f = Folder::kIgnored;
+    ParseFolderName(done.folder, &f);
+    ++stats->already;
+    LogInfo("message " + Printable(e.key) + " already processed (ledger message " +
+            std::to_string(done.id) + "), filing it into " + done.folder);
+    return mailbox_->File(e, f);
+  }
+  IncomingMessage in;
+  in.received_at = e.received_at;
+  in.source = SourceOf(name);
+  in.mailbox = name;
+  in.validity = validity;
+  in.key = e.key;
+  s = Fetch(e, &in);
+  if (!s.ok()) return s;
+  Intake intake(config_, ledger_, clock_);
+  IntakeResult r;
+  s = intake.Ingest(in, &r);
+  if (!s.ok() && s.kind() != Status::Kind::kTransient) s = Quarantine(in, s, &r);
+  if (!s.ok()) return s;
+  Count(r, stats);
+  LogIntake(r);
+  return mailbox_->File(e, r.folder);
+}
+
+// A message the ledger refuses for a reason other than load must not block
+// the mail behind it: it is kept (raw bytes included) as IGNORED with the
+// error, filed away and logged loudly for an operator.
+Status Runner::Quarantine(const IncomingMessage& in, const Status& why, IntakeResult* r) {
+  LogError("message " + Printable(in.key) + " could not be processed (" + why.ToString() +
+           "); quarantined as IGNORED, an operator must look at it");
+  *r = IntakeResult();
+  r->record.mailbox = in.mailbox;
+  r->record.validity = in.validity;
+  r->record.mailbox_key = in.key;
+  r->record.sha256 = Sha256Hex(in.raw);
+  r->record.received_at = in.received_at;
+  r->record.source = in.source;
+  r->record.raw = in.raw;
+  r->record.outcome = Outcome::kIgnored;
+  r->record.reason = "quarantaine : " + Printable(why.ToString());
+  r->record.folder = FolderName(Folder::kIgnored);
+  r->reason = r->record.reason;
+  return ledger_->RecordMessage(&r->record);
+}
+
+Status Runner::PollInbox(PassStats* stats, const std::atomic<bool>* stop) {
+  std::uint64_t validity = 0;
+  Status s = mailbox_->Open(&validity);
+  std::vector<MailboxEntry> entries;
+  if (s.ok()) s = mailbox_->List(&entries);
+  if (!s.ok()) return s;
+  stats->listed = static_cast<int>(entries.size());
+  for (const auto& e : entries) {
+    if (stop && stop->load()) break;
+    s = HandleEntry(e, validity, stats);
+    if (!s.ok()) return s;  // the rest waits for the next poll, in order
+  }
+  return Status::Ok();
+}
+
+void Runner::SendOne(const OutboxItem& item, PassStats* stats) {
+  SendResult r = sender_->Send(item.from, item.recipients, item.raw);
+  const Instant now = clock_.Now();
+  const OutboxSettings& o = config_.outbox;
+  std::string who = "reply " + std::to_string(item.id) + " " + Printable(item.message_id, 120);
+  Status s;
+  if (r.outcome == SendOutcome::kSent) {
+    ++stats->sent;
+    s = ledger_->MarkReplySent(item.id, now);
+    LogInfo(who + " sent");
+  } else if (r.outcome == SendOutcome::kPermanent || now - item.created_at >= o.give_up_after) {
+    ++stats->failed;
+    s = ledger_->MarkReplyFailed(item.id, now, Printable(r.detail));
+    LogError(who + " FAILED after " + std::to_string(item.attempts + 1) +
+             " attempts, it will not be retried: " + Printable(r.detail));
+  } else {
+    ++stats->retried;
+    auto delay = RetryDelay(item.attempts + 1, o.retry_initial, o.retry_max);
+    s = ledger_->MarkReplyRetry(item.id, now + delay, Printable(r.detail));
+    LogWarn(who + " not sent (" + Printable(r.detail) + "), retry in " +
+            std::to_string(delay.count()) + " s");
+  }
+  if (!s.ok()) LogError(who + ": cannot record the attempt: " + s.ToString());
+}
+
+Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
+  if (!sender_) return Status::Ok();
+  std::vector<OutboxItem> due;
+  Status s = ledger_->DueReplies(clock_.Now(), 100, &due);
+  if (!s.ok()) return s;
+  for (const auto& item : due) {
+    if (stop && stop->load()) break;
+    SendOne(item, stats);
+  }
+  return Status::Ok();
+}
+
+}  // namespace flexmail

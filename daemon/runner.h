@@ -1,0 +1,55 @@
+// Runner: one pass of the daemon over its inbox and its outbox.
+//
+// Inbox: every waiting message, in reception order, is either recognised
+// as already processed (a crash between commit and filing) or fetched and
+// ingested; it is filed into its folder only after the ledger committed.
+// Outbox: every reply due is handed to the sender; transient failures are
+// retried with exponential backoff, permanent ones and replies older than
+// the give-up delay are marked FAILED and logged loudly.
+#pragma once
+
+#include <atomic>
+
+#include "daemon/intake.h"
+
+namespace flexmail {
+
+struct PassStats {
+  int listed = 0;
+  int processed = 0;        // ingested in this pass
+  int already = 0;          // found in the ledger, only filed
+  int integrated = 0, rejected = 0, ignored = 0;
+  int sent = 0, retried = 0, failed = 0;
+};
+
+class Runner {
+ public:
+  // `sender` may be null: replies then stay PENDING.
+  Runner(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
+         const Clock& clock)
+      : config_(config), ledger_(ledger), mailbox_(mailbox), sender_(sender), clock_(clock) {}
+
+  // One pass over the inbox; stops between messages when *stop becomes true.
+  Status PollInbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
+  // Sends the replies due now.
+  Status DrainOutbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
+
+ private:
+  Status HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats);
+  Status Fetch(const MailboxEntry& e, IncomingMessage* in);
+  Status Quarantine(const IncomingMessage& in, const Status& why, IntakeResult* r);
+  void SendOne(const OutboxItem& item, PassStats* stats);
+
+  const Config& config_;
+  Ledger* ledger_;
+  Mailbox* mailbox_;
+  MailSender* sender_;
+  const Clock& clock_;
+};
+
+// The delay before attempt n+1 after n failed attempts: initial * 2^(n-1),
+// capped at max.
+std::chrono::seconds RetryDelay(int attempts, std::chrono::seconds initial,
+                                std::chrono::seconds max);
+
+}  // namespace flexmail

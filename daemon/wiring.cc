@@ -1,0 +1,81 @@
+#include "daemon/wiring.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "mail/imap.h"
+#include "mail/maildir.h"
+#include "mail/outbox_dir.h"
+#include "mail/smtp.h"
+
+namespace flexmail {
+namespace {
+
+// Reads a secret: the first line of the file, without its line end. The
+// secret never appears in a message; only the path does.
+bool ReadSecret(const std::string& path, std::string* secret, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read the password file " + path;
+    return false;
+  }
+  std::getline(in, *secret);
+  if (!secret->empty() && secret->back() == '\r') secret->pop_back();
+  if (secret->empty()) {
+    *error = "the password file " + path + " is empty";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::string* error) {
+  const InboxSettings& in = config.inbox;
+  if (!in.maildir.empty()) return std::make_unique<MaildirMailbox>(in.maildir);
+  if (in.imap_url.empty()) {
+    *error = config.path + ": no inbox configured ([inbox] maildir or imap_url)";
+    return nullptr;
+  }
+  ImapOptions o;
+  o.url = in.imap_url;
+  o.username = in.username;
+  if (!ReadSecret(in.password_file, &o.password, error)) return nullptr;
+  o.ca_file = in.ca_file;
+  o.require_tls = in.require_tls;
+  o.processed_folder = in.processed_folder;
+  o.rejected_folder = in.rejected_folder;
+  o.ignored_folder = in.ignored_folder;
+  o.connect_timeout = in.connect_timeout;
+  o.low_speed_timeout = in.low_speed_time;
+  return std::make_unique<ImapMailbox>(o);
+}
+
+std::unique_ptr<MailSender> MakeSender(const Config& config, std::string* error) {
+  const SmtpSettings& smtp = config.smtp;
+  if (smtp.url.empty()) {
+    if (config.outbox.directory.empty()) return nullptr;
+    std::error_code ec;
+    std::filesystem::create_directories(config.outbox.directory, ec);
+    if (ec) {
+      *error = "cannot create the outbox directory " + config.outbox.directory + ": " +
+               ec.message();
+      return nullptr;
+    }
+    return std::make_unique<DirectorySender>(config.outbox.directory);
+  }
+  SmtpOptions o;
+  o.url = smtp.url;
+  o.username = smtp.username;
+  if (!smtp.password_file.empty() && !ReadSecret(smtp.password_file, &o.password, error))
+    return nullptr;
+  o.ca_file = smtp.ca_file;
+  o.require_tls = smtp.require_tls;
+  o.require_auth = smtp.require_auth;
+  o.connect_timeout = smtp.connect_timeout;
+  o.low_speed_timeout = smtp.low_speed_time;
+  return std::make_unique<SmtpSender>(o);
+}
+
+}  // namespace flexmail

@@ -1,0 +1,65 @@
+// SmtpSender: hands a message to an SMTP server (submission), through
+// libcurl. One connection per message: replies are few, and a fresh
+// connection makes "did we authenticate?" a property of this send alone.
+//
+// Promises:
+//  - TLS is verified (CA file or the system bundle); with require_tls an
+//    smtp:// server that does not offer STARTTLS is refused before anything
+//    is sent.
+//  - With require_auth, a message is never sent unauthenticated: libcurl
+//    silently skips AUTH when the server does not advertise it, so the DATA
+//    upload refuses to start unless the server has answered 235 to our AUTH
+//    (the transaction is then abandoned before the message's first byte).
+//  - All recipients or none: a refused recipient fails the whole send.
+//
+// Outcome: kSent on 250 after DATA; kPermanent for a 5xx reply, refused
+// credentials (535), TLS trust failures, a missing STARTTLS or AUTH, bad
+// configuration or addresses; kTransient for 4xx replies, network failures
+// and timeouts. detail is the server's reply line that decided it, or our
+// own explanation, printable and bounded; never the password.
+// Thread safe as long as each thread uses its own SmtpSender.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "mail/mailbox.h"
+
+namespace flexmail {
+
+struct SmtpOptions {
+  // smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS from the start).
+  std::string url;
+  std::string username;  // empty: no AUTH (then require_auth must be false)
+  std::string password;  // the secret itself; reading a password file is the caller's job
+  std::string ca_file;   // PEM bundle to trust; empty = the system CA bundle
+  // smtp:// only: refuse a server that does not offer STARTTLS.
+  bool require_tls = true;
+  // Refuse to send unless the server accepted our credentials.
+  bool require_auth = true;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::seconds low_speed_timeout{60};
+  std::chrono::seconds request_timeout{300};
+};
+
+class SmtpSender final : public MailSender {
+ public:
+  explicit SmtpSender(SmtpOptions options);
+
+  // `from` may be empty (null reverse-path, "<>"). `raw` is the message with
+  // CRLF line ends; libcurl does the dot-stuffing.
+  SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
+                  const std::string& raw) override;
+
+ private:
+  SendResult Classify(int curl_code, long response, const std::string& line,
+                      const std::string& curl_error) const;
+
+  SmtpOptions options_;
+  std::string config_error_;  // set by the constructor when the options are unusable
+  std::string endpoint_;      // "smtp://host:port", for messages
+  std::string host_;
+};
+
+}  // namespace flexmail

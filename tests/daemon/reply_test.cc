@@ -1,0 +1,137 @@
+// Replies read back with flexmail's own MIME reader: headers, threading, the
+// French text, and resultats.json round-tripping to the ingest JSON.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "daemon/intake.h"
+#include "daemon/reply.h"
+#include "mail/message.h"
+#include "tests/daemon/testbed.h"
+
+namespace flexmail {
+namespace {
+
+using testing::Fixture;
+using testing::Testbed;
+using Json = nlohmann::json;
+
+class FixedClock : public Clock {
+ public:
+  Instant Now() const override { return now; }
+  Instant now{};
+};
+
+Instant At(const char* text) {
+  Instant t;
+  std::string err;
+  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
+  return t;
+}
+
+struct Replied {
+  IntakeResult intake;
+  OutboxItem item;
+  ParsedMessage reply;
+  Json json;      // resultats.json as read back from the reply
+  Json expected;  // what `ingest --json` prints for the same message
+  std::string body;
+};
+
+// Ingests `raw` into a fresh ledger and reads its reply back.
+Replied IngestAndReadReply(const std::string& raw, const char* at = "2026-12-02T15:00:00") {
+  Testbed bed("[mail]\naddress = \"declarations@flexmail.example\"\n");
+  Config config;
+  EXPECT_TRUE(LoadConfig(bed.config(), &config).ok());
+  std::unique_ptr<Ledger> ledger;
+  EXPECT_TRUE(Ledger::Open(config.database_path, &ledger).ok());
+  FixedClock clock;
+  clock.now = At("2026-12-02T15:00:07");
+  Replied out;
+  IncomingMessage in{raw, At(at), "cli", "cli", 0, "", raw.size()};
+  EXPECT_TRUE(Intake(config, ledger.get(), clock).Ingest(in, &out.intake).ok());
+  bool found = false;
+  EXPECT_TRUE(ledger->Reply(out.intake.reply_id, &found, &out.item).ok());
+  EXPECT_TRUE(found);
+  MailLimits limits;
+  limits.keep_other_files = true;
+  EXPECT_TRUE(ParseMessage(out.item.raw, limits, &out.reply).ok());
+  for (const auto& f : out.reply.other_files) {
+    if (f.filename == "resultats.json") out.json = Json::parse(f.content);
+  }
+  out.expected = Json::parse(IntakeJson(out.intake, config.referential));
+  out.body = ReplyBody(out.intake.message, out.intake.verdict, config.referential);
+  return out;
+}
+
+// Given an accepted declaration, the reply is threaded, automatic, from our
+// address, says the outcome in its subject, and its JSON is the ingest JSON.
+TEST(Reply, AcceptedDeclaration) {
+  Replied r = IngestAndReadReply(Fixture("py-alternative-signature.eml"));
+  const ParsedMessage& m = r.reply;
+  EXPECT_EQ(m.from_address, "declarations@flexmail.example");
+  EXPECT_EQ(m.in_reply_to, "<py-alt@engie.example>");
+  EXPECT_NE(m.references.find("<py-alt@engie.example>"), std::string::npos);
+  EXPECT_EQ(m.auto_submitted, "auto-replied");
+  EXPECT_EQ(m.message_id, r.item.message_id);
+  EXPECT_EQ(m.subject, "Re: " + r.intake.message.subject + " — 1 accepté");
+  EXPECT_EQ(r.json["outcome"], "INTEGRATED");
+  EXPECT_EQ(r.json["messageId"], "<py-alt@engie.example>");
+  EXPECT_EQ(r.json["sender"], "ops@engie.example");
+  EXPECT_EQ(r.json["receivedAt"], "2026-12-02T15:00:00.000+01:00");
+  ASSERT_EQ(r.json["hmsProfiles"].size(), 1u);
+  EXPECT_EQ(r.json["hmsProfiles"][0]["hmsProfileFeasibility"]["hmsProfileFeasibilityStatus"],
+            "ACCEPTED");
+  EXPECT_EQ(r.json["rebuiltHmsProfiles"][0]["hourlyQuantities"].size(), 24u);
+  EXPECT_EQ(r.json, r.expected);
+}
+
+// The French body lists the programme, its status, the indicators applied
+// and the 24 hours of the reference in force.
+TEST(Reply, BodyIsReadableFrench) {
+  Replied r = IngestAndReadReply(Fixture("py-alternative-signature.eml"));
+  const std::string& body = r.body;
+  EXPECT_NE(body.find("Programme 20261203-LI0001-GFQUIMP01-1"), std::string::npos) << body;
+  EXPECT_NE(body.find("Statut           : ACCEPTÉ"), std::string::npos) << body;
+  EXPECT_NE(body.find("Indicateurs appliqués : Q → Q- ROUGE (aucune publication, valeur par "
+                      "défaut)"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Programme de référence 20261203-LI0001"), std::string::npos) << body;
+  EXPECT_NE(body.find("  05h00                100\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("resultats.json"), std::string::npos);
+}
+
+// A technical rejection says so in the subject and lists every error with
+// its file, line and field.
+TEST(Reply, RejectionListsLocatedErrors) {
+  std::string raw = Fixture("py-alternative-signature.eml");
+  raw.replace(raw.find("<ops@engie.example>"), 19, "<ops@edf.example>");
+  Replied r = IngestAndReadReply(raw);
+  EXPECT_EQ(r.reply.subject, "Re: " + r.intake.message.subject + " — rejet technique");
+  EXPECT_EQ(r.json["outcome"], "REJECTED");
+  EXPECT_EQ(r.json["errors"][0]["code"], "SENDER_NOT_AUTHORIZED");
+  const std::string& body = r.body;
+  EXPECT_NE(body.find("Résultat : REJET TECHNIQUE"), std::string::npos) << body;
+  EXPECT_NE(body.find("fichier Export_DECLARATIONS_CCG-UPLOAD-20261203_20261202150000.csv, "
+                      "ligne 2, champ 3 [SENDER_NOT_AUTHORIZED]"),
+            std::string::npos)
+      << body;
+}
+
+// Subjects: the outcome summary in French, "Re: " added once.
+TEST(Reply, SubjectSummary) {
+  DeclarationResult r;
+  r.outcome = Outcome::kIntegrated;
+  r.programmes.resize(3);
+  r.programmes[2].accepted = false;
+  EXPECT_EQ(ReplySubject("[Quimper] Prévisions SFM", r),
+            "Re: [Quimper] Prévisions SFM — 2 acceptés, 1 refusé");
+  EXPECT_EQ(ReplySubject("RE: x", r), "RE: x — 2 acceptés, 1 refusé");
+  r.outcome = Outcome::kRejected;
+  EXPECT_EQ(ReplySubject("x", r), "Re: x — rejet technique");
+}
+
+}  // namespace
+}  // namespace flexmail

@@ -1,0 +1,197 @@
+// The Maildir deployment: `run --once` over a real Maildir and an outbox
+// folder, on a real ledger; crash safety of the declaration and its reply.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <utime.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "config/config.h"
+#include "daemon/cli.h"
+#include "daemon/intake.h"
+#include "tests/daemon/testbed.h"
+
+namespace flexmail {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Fixture;
+using testing::Testbed;
+
+constexpr const char* kMaildirConfig = R"(
+[mail]
+address = "declarations@flexmail.example"
+[inbox]
+maildir = "Maildir"
+[outbox]
+directory = "outbox"
+)";
+
+class FixedClock : public Clock {
+ public:
+  Instant Now() const override { return now; }
+  Instant now{};
+};
+
+Instant At(const char* text) {
+  Instant t;
+  std::string err;
+  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
+  return t;
+}
+
+struct Site {
+  Testbed bed{kMaildirConfig};
+  FixedClock clock;
+  std::string out, err;
+
+  Site() {
+    for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
+    clock.now = At("2026-12-03T18:00:00");
+  }
+  // Delivers `raw` as an MTA would: into tmp/, mtime set, renamed into new/.
+  void Deliver(const std::string& name, const std::string& raw, const char* received) {
+    std::string tmp = bed.dir() + "/Maildir/tmp/" + name;
+    std::ofstream(tmp, std::ios::binary) << raw;
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(At(received).time_since_epoch());
+    struct utimbuf times{secs.count(), secs.count()};
+    utime(tmp.c_str(), &times);
+    fs::rename(tmp, bed.dir() + "/Maildir/new/" + name);
+  }
+  int Run(std::vector<std::string> args) {
+    args.insert(args.begin(), {"flexmail", "--config", bed.config()});
+    std::vector<const char*> argv;
+    for (auto& a : args) argv.push_back(a.c_str());
+    std::ostringstream o, e;
+    int code = RunCli(static_cast<int>(argv.size()), argv.data(), o, e, clock);
+    out = o.str();
+    err = e.str();
+    return code;
+  }
+  size_t Count(const std::string& sub) {
+    fs::path p = bed.dir() + "/" + sub;
+    if (!fs::exists(p)) return 0;
+    return static_cast<size_t>(std::distance(fs::directory_iterator(p), fs::directory_iterator()));
+  }
+};
+
+std::string WithId(std::string raw, const std::string& id) {
+  auto pos = raw.find("<py-alt@engie.example>");
+  return raw.replace(pos, 22, "<" + id + "@engie.example>");
+}
+
+// Given a real shipper's email and an auto-reply in the Maildir, one pass
+// integrates the first, ignores the second, files both and writes one reply.
+TEST(RunOnce, ProcessesFilesAndAnswers) {
+  Site s;
+  s.Deliver("1.a", Fixture("py-alternative-signature.eml"), "2026-12-02T15:00:00");
+  s.Deliver("2.b", Fixture("py-auto-reply.eml"), "2026-12-02T15:01:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("2 processed (1 integrated, 0 rejected, 1 ignored)"), std::string::npos)
+      << s.out;
+  EXPECT_NE(s.out.find("Outbox: 1 sent"), std::string::npos) << s.out;
+  EXPECT_EQ(s.Count("Maildir/new"), 0u);
+  EXPECT_EQ(s.Count("Maildir/.Processed/cur"), 1u);
+  EXPECT_EQ(s.Count("Maildir/.Ignored/cur"), 1u);
+  EXPECT_EQ(s.Count("outbox"), 1u);
+  ASSERT_EQ(s.Run({"outbox", "list", "--json"}), 0);
+  EXPECT_NE(s.out.find("\"state\": \"SENT\""), std::string::npos) << s.out;
+}
+
+// Twice in a row, each message is processed once; a message arriving
+// between the runs is processed by the second.
+TEST(RunOnce, TwiceProcessesEachMessageOnce) {
+  Site s;
+  s.Deliver("1.a", Fixture("py-alternative-signature.eml"), "2026-12-02T15:00:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("Inbox: 0 waiting, 0 processed"), std::string::npos) << s.out;
+  s.Deliver("2.a", WithId(Fixture("py-alternative-signature.eml"), "second"),
+            "2026-12-02T16:00:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("Inbox: 1 waiting, 1 processed (0 integrated, 1 rejected"),
+            std::string::npos)
+      << s.out;  // same programme id again: HMS_PROFILE_ID_ALREADY_EXISTS
+  EXPECT_EQ(s.Count("outbox"), 2u);
+  EXPECT_EQ(s.Count("Maildir/.Processed/cur"), 1u);
+  EXPECT_EQ(s.Count("Maildir/.Rejected/cur"), 1u);
+}
+
+// Messages are judged at their reception instant (the file's mtime), in
+// reception order, whatever their file names and whenever the poll runs.
+TEST(RunOnce, ReceptionOrderAndInstant) {
+  Site s;
+  // Named to sort first, received last: the same id sent twice means the
+  // later one is rejected as already existing.
+  s.Deliver("1.late", WithId(Fixture("py-alternative-signature.eml"), "late"),
+            "2026-12-02T17:00:00");
+  s.Deliver("2.early", WithId(Fixture("py-alternative-signature.eml"), "early"),
+            "2026-12-02T15:00:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  ASSERT_EQ(s.Run({"programs", "--site", "LI0001", "--gas-day", "2026-12-03", "--json"}), 0);
+  EXPECT_NE(s.out.find("\"processingDateTime\": \"2026-12-02T15:00:00.000+01:00\""),
+            std::string::npos)
+      << s.out;
+  EXPECT_EQ(fs::exists(s.bed.dir() + "/Maildir/.Rejected/cur/1.late"), true);
+}
+
+// A crash after the commit and before the message was filed: the next pass
+// recognises it and files it, with no second declaration and no second reply.
+TEST(RunOnce, CommittedButNotFiledIsNotReprocessed) {
+  Site s;
+  s.Deliver("1.a", Fixture("py-alternative-signature.eml"), "2026-12-02T15:00:00");
+  Config config;
+  ASSERT_TRUE(LoadConfig(s.bed.config(), &config).ok());
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(config.database_path, &ledger).ok());
+  IncomingMessage in;
+  in.raw = testing::ReadFile(s.bed.dir() + "/Maildir/new/1.a");
+  in.received_at = At("2026-12-02T15:00:00");
+  in.source = "maildir";
+  in.mailbox = "maildir:" + fs::canonical(s.bed.dir() + "/Maildir").string();
+  in.key = "1.a";
+  IntakeResult r;
+  ASSERT_TRUE(Intake(config, ledger.get(), s.clock).Ingest(in, &r).ok());
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("1 already processed"), std::string::npos) << s.out;
+  EXPECT_EQ(s.Count("Maildir/.Processed/cur"), 1u);
+  std::vector<OutboxItem> items;
+  ASSERT_TRUE(ledger->Outbox(&items).ok());
+  EXPECT_EQ(items.size(), 1u);
+}
+
+// A failure between the declaration and its reply leaves nothing at all;
+// processed again, the message gives exactly one declaration and one reply.
+TEST(Intake, DeclarationAndReplyCommitTogether) {
+  Testbed bed(kMaildirConfig);
+  Config config;
+  ASSERT_TRUE(LoadConfig(bed.config(), &config).ok());
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(config.database_path, &ledger).ok());
+  FixedClock clock;
+  IncomingMessage in;
+  in.raw = Fixture("py-alternative-signature.eml");
+  in.received_at = At("2026-12-02T15:00:00");
+  IntakeResult r;
+  Intake failing(config, ledger.get(), clock, [] { return Status::Internal("injected"); });
+  Status st = failing.Ingest(in, &r);
+  EXPECT_FALSE(st.ok());
+  std::vector<MessageRecord> messages;
+  std::vector<OutboxItem> items;
+  std::vector<StoredProgramme> programmes;
+  ASSERT_TRUE(ledger->Messages(10, &messages).ok());
+  ASSERT_TRUE(ledger->Outbox(&items).ok());
+  ASSERT_TRUE(ledger->ProgrammesOf({"LI0001", *GasDay::ParseIso("2026-12-03")}, &programmes).ok());
+  EXPECT_TRUE(messages.empty());
+  EXPECT_TRUE(items.empty());
+  EXPECT_TRUE(programmes.empty());
+  ASSERT_TRUE(Intake(config, ledger.get(), clock).Ingest(in, &r).ok());
+  EXPECT_EQ(r.outcome, Outcome::kIntegrated);
+  ASSERT_TRUE(ledger->Outbox(&items).ok());
+  EXPECT_EQ(items.size(), 1u);
+}
+
+}  // namespace
+}  // namespace flexmail

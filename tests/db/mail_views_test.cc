@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include "db/schema.h"
+#include "tests/db/mail_test_util.h"
+
+namespace flexmail::testing {
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+// The email channel as an operator finds it: a rejected declaration with
+// its message and two replies (one sent, one waiting for a retry), a
+// duplicate of that message, and two polls (a success, then a failure).
+class MailViewsTest : public LedgerTest {
+ protected:
+  void SetUp() override {
+    LedgerTest::SetUp();
+    std::vector<OutboxItem> replies = {ReplyItem(0, "r1", t0_), ReplyItem(0, "r2", t0_)};
+    auto extend = [&](sql::Transaction& tx, std::int64_t id, const DeclarationResult&) {
+      MessageRecord m = Message("42", "a", t0_);
+      m.outcome = Outcome::kRejected;
+      m.reason = "";
+      m.folder = "Rejected";
+      m.declaration_id = id;
+      Status s = ledger_->InsertMessage(tx, &m);
+      for (OutboxItem& r : replies) {
+        r.declaration_id = id;
+        if (s.ok()) s = ledger_->EnqueueReply(tx, &r);
+      }
+      return s;
+    };
+    ASSERT_TRUE(SubmitResult(Rejected(t0_), nullptr, extend).ok());
+    MessageRecord again = Message("43", "a", t0_ + 1h);
+    again.reason = "duplicate";
+    again.duplicate_of = 1;
+    ASSERT_TRUE(ledger_->RecordMessage(&again).ok());
+    ASSERT_TRUE(ledger_->MarkReplySent(replies[0].id, t0_ + 1min).ok());
+    ASSERT_TRUE(ledger_->MarkReplyRetry(replies[1].id, t0_ + 6min, "smtp: 451 try later").ok());
+    ASSERT_TRUE(ledger_->RecordPoll(Poll(t0_, true, 1, 1)).ok());
+    ASSERT_TRUE(ledger_->RecordPoll(Poll(t0_ + 30s, false)).ok());
+    raw_ = std::make_unique<RawDb>(path_);
+  }
+  Instant t0_ = Utc(2026, 12, 3, 9, 30);
+  std::unique_ptr<RawDb> raw_;
+};
+
+const char kRecipients[] = "ops@quimper.example, chef,@quimper.example";
+
+TEST_F(MailViewsTest, MessagesShowWhatBecameOfEach) {
+  // Given a rejected message and its duplicate, v_messages lists both in reception order with local times, outcome, folder, declaration and first sighting.
+  EXPECT_EQ(raw_->Rows("SELECT * FROM v_messages"),
+            (Rows{{"1", "2026-12-03T10:30:00.000+01:00", "ops@quimper.example",
+                   "Programme du 3 décembre", "REJECTED", "", "Rejected", "1", "NULL"},
+                  {"2", "2026-12-03T11:30:00.000+01:00", "ops@quimper.example",
+                   "Programme du 3 décembre", "IGNORED", "duplicate", "Ignored", "NULL", "1"}}));
+}
+
+TEST_F(MailViewsTest, OutboxShowsEveryReplyWithoutItsBytes) {
+  // Given a sent reply and one waiting for a retry, v_outbox shows their state, attempts, local times and last error.
+  EXPECT_EQ(raw_->Rows("SELECT * FROM v_outbox"),
+            (Rows{{"1", "1", "<r1@flexmail.example>", kRecipients, "SENT", "1",
+                   "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:31:00.000+01:00", "NULL", ""},
+                  {"2", "1", "<r2@flexmail.example>", kRecipients, "PENDING", "1",
+                   "2026-12-03T10:36:00.000+01:00", "NULL", "NULL", "smtp: 451 try later"}}));
+}
+
+TEST_F(MailViewsTest, OutboxPendingShowsOnlyWhatIsLeftToSend) {
+  // Given one reply sent and one not, v_outbox_pending shows only the one left, with its next attempt and last error.
+  EXPECT_EQ(raw_->Rows("SELECT * FROM v_outbox_pending"),
+            (Rows{{"2", "1", "<r2@flexmail.example>", kRecipients, "1",
+                   "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:36:00.000+01:00",
+                   "smtp: 451 try later"}}));
+}
+
+TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
+  // Given a success then a failure, v_polls shows the failure first, with local times and durations.
+  EXPECT_EQ(raw_->Rows("SELECT * FROM v_polls"),
+            (Rows{{"2", "2026-12-03T10:30:30.000+01:00", "2026-12-03T10:30:31.250+01:00", "1250",
+                   "0", "imap: connection refused", "0", "0"},
+                  {"1", "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:30:01.250+01:00", "1250",
+                   "1", "", "1", "1"}}));
+}
+
+TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
+  // Given a ledger written before the email channel (version 2) holding a declaration, Open adds the channel's tables and keeps the declaration.
+  TempDir dir;
+  std::string path = dir.File("v2.db");
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
+  ASSERT_TRUE(ledger->DeclareShortage(Shortage{D(), "", Utc(2026, 12, 3, 8)}).ok());
+  ledger.reset();
+  {
+    RawDb raw(path);
+    ASSERT_EQ(sqlite3_exec(raw.get(),
+                           "DROP VIEW v_messages; DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
+                           "DROP VIEW v_polls; DROP TABLE outbox; DROP TABLE messages; "
+                           "DROP TABLE polls; PRAGMA user_version = 2",
+                           nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
+  }
+  Status s = Ledger::Open(path, &ledger);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ledger->schema_version(), 3);
+  std::vector<Shortage> shortages;
+  ASSERT_TRUE(ledger->Shortages(&shortages).ok());
+  EXPECT_EQ(shortages.size(), 1u);
+  MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
+  EXPECT_TRUE(ledger->RecordMessage(&m).ok());
+  ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "3");
+}
+
+// A messages row with one column changed from a valid one.
+struct MessageRow {
+  std::string key = "'1'";
+  std::string sha256 = "'" + std::string(64, 'a') + "'";
+  std::string source = "'imap'";
+  std::string size = "1";
+  std::string outcome = "'IGNORED'";
+  std::string folder = "''";
+  std::string Insert() const {
+    return "INSERT INTO messages (mailbox, validity, mailbox_key, message_id, sha256, sender, "
+           "subject, received_at, received_at_local, source, raw, size, outcome, reason, folder) "
+           "VALUES ('INBOX', 7, " + key + ", '', " + sha256 + ", '', '', "
+           "'2026-12-03T09:00:00.000Z', '2026-12-03T10:00:00.000+01:00', " + source +
+           ", x'00', " + size + ", " + outcome + ", '', " + folder + ")";
+  }
+};
+
+TEST(MailSchemaTest, ChecksRefuseMalformedRows) {
+  // Given message rows that break a closed set, a format, the size or the position rule, the schema refuses each and accepts the valid one.
+  TempDir dir;
+  std::string path = dir.File("checks.db");
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
+  RawDb raw(path);
+  MessageRow bad[6];
+  bad[0].source = "'pop3'";
+  bad[1].size = "2";
+  bad[2].sha256 = "'ABC'";
+  bad[3].outcome = "'LOST'";
+  bad[4].folder = "'Trash'";
+  bad[5].key = "NULL";  // read from IMAP, yet no position
+  for (const MessageRow& row : bad) {
+    EXPECT_EQ(sqlite3_exec(raw.get(), row.Insert().c_str(), nullptr, nullptr, nullptr),
+              SQLITE_CONSTRAINT) << row.Insert();
+  }
+  EXPECT_EQ(sqlite3_exec(raw.get(), MessageRow().Insert().c_str(), nullptr, nullptr, nullptr),
+            SQLITE_OK) << sqlite3_errmsg(raw.get());
+  EXPECT_EQ(raw.Count("messages"), 1);
+}
+
+}  // namespace
+}  // namespace flexmail::testing
