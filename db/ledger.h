@@ -159,7 +159,8 @@ class Ledger {
   // and the replies to send, committed with it or not at all. Both set the
   // new row's id. A declaration_id or duplicate_of of 0 is stored as NULL
   // (none). An empty m->sha256 is computed from m->raw; a given one must be
-  // that digest (kInternal otherwise).
+  // that digest (kInternal otherwise). A message from a mailbox (source
+  // maildir or imap) must have a mailbox_key (a CHECK constraint).
   // kInvalidInput when the message is already stored: its mailbox position
   // (constraint messages_position) or, for a first sighting, its content
   // (messages_first_sighting); the message names the constraint and the
@@ -192,6 +193,7 @@ class Ledger {
   // State changes, each after one delivery attempt, which they count
   // (attempts + 1). Only a PENDING reply changes: kNotFound for an unknown
   // id, kInternal for a reply already SENT or FAILED.
+  // Sent: SENT, sent_at = at; last_error keeps the earlier failure, if any.
   Status MarkReplySent(std::int64_t id, Instant at);
   // Stays PENDING until next_attempt_at; last_error = error.
   Status MarkReplyRetry(std::int64_t id, Instant next_attempt_at, const std::string& error);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -40,6 +41,14 @@ class ImapTest : public ::testing::Test {
     Status s = box->List(&list);
     EXPECT_TRUE(s.ok()) << Failure(s);
     return list;
+  }
+  // Logins of USER so far, from Dovecot's log.
+  int DovecotLogins(std::string_view user) const {
+    std::ifstream log(stack_.Env("DOVECOT_LOG"));
+    const std::string needle = "Login: user=<" + std::string(user) + ">";
+    int n = 0;
+    for (std::string line; std::getline(log, line);) n += line.find(needle) != std::string::npos;
+    return n;
   }
   std::string where() const { return "imaps://127.0.0.1:" + std::to_string(stack_.imaps_port()); }
 
@@ -172,6 +181,7 @@ TEST_F(ImapTest, HandlesOneHundredTwentyMessages) {
   for (const MailboxEntry& e : list) ASSERT_TRUE(box.File(e, Folder::kProcessed).ok());
   const long move_ms = MsSince(t0);
   EXPECT_TRUE(ListOk(&box).empty());
+  EXPECT_EQ(DovecotLogins(kDaemonUser), 1) << "one connection for the whole poll";
   EXPECT_EQ(UidsIn(stack_, kDaemonUser, "Processed").size(), static_cast<std::size_t>(kCount));
   std::cout << "[ imap] 120 messages: open+list " << list_ms << " ms, fetch " << fetch_ms
             << " ms, move " << move_ms << " ms\n";

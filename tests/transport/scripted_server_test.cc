@@ -53,6 +53,7 @@ SmtpOptions Smtp(int port) {
 
 // An SMTP server without AUTH that accepts everything but the decisions given.
 struct SmtpScript {
+  std::string auth_reply;  // non-empty: AUTH PLAIN is offered and answered so
   std::string rcpt_reply = "250 2.1.5 ok\r\n";
   std::string data_reply = "250 2.0.0 queued\r\n";
   std::shared_ptr<bool> in_data = std::make_shared<bool>(false);
@@ -62,7 +63,11 @@ struct SmtpScript {
       *in_data = false;
       return data_reply;
     }
-    if (line.starts_with("EHLO")) return "250-scripted\r\n250 8BITMIME\r\n";
+    if (line.starts_with("EHLO")) {
+      return auth_reply.empty() ? "250-scripted\r\n250 8BITMIME\r\n"
+                                : "250-scripted\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n";
+    }
+    if (line.starts_with("AUTH")) return auth_reply;
     if (line.starts_with("MAIL")) return "250 2.1.0 ok\r\n";
     if (line.starts_with("RCPT")) return rcpt_reply;
     if (line.starts_with("DATA")) {
@@ -178,6 +183,42 @@ TEST(ScriptedServerTest, SmtpRepliesDecideTheOutcome) {
   SendResult r2 = SmtpSender(o2).Send("a@example.test", {"ops@example.test"}, kMessage);
   EXPECT_EQ(r2.outcome, SendOutcome::kPermanent);
   EXPECT_EQ(r2.detail, "554 5.6.0 ?[31mcontent? refused") << "control characters neutralised";
+}
+
+// A login the server cannot check now (454) is retried later, not given up on.
+TEST(ScriptedServerTest, SmtpTemporaryAuthFailureIsTransient) {
+  SmtpScript script;
+  script.auth_reply = "454 4.7.0 Temporary authentication failure\r\n";
+  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  SendResult r = SmtpSender(Smtp(server.port()))
+                     .Send("declarations@example.test", {"ops@example.test"}, kMessage);
+  EXPECT_EQ(r.outcome, SendOutcome::kTransient);
+  EXPECT_EQ(r.detail, "SMTP login temporarily refused for user shipper at smtp://127.0.0.1:" +
+                          std::to_string(server.port()) +
+                          ": 454 4.7.0 Temporary authentication failure");
+}
+
+// An IMAP login refused with [UNAVAILABLE] (the server's password check is down) is transient.
+TEST(ScriptedServerTest, ImapLoginUnavailableIsTransient) {
+  ScriptedServer server("* OK IMAP4rev1 scripted\r\n", [](const std::string& line) {
+    const std::string tag = Tag(line);
+    if (line.find("CAPABILITY") != std::string::npos) {
+      return "* CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN\r\n" + tag + " OK done\r\n";
+    }
+    if (line.find("AUTHENTICATE") != std::string::npos) {
+      return tag + " NO [UNAVAILABLE] Temporary authentication failure.\r\n";
+    }
+    return tag + " BAD what\r\n";
+  });
+  ImapOptions o = Imap(server.port());
+  o.require_tls = false;  // the scripted server has no TLS
+  ImapMailbox box(o);
+  std::uint64_t validity = 0;
+  Status s = box.Open(&validity);
+  EXPECT_EQ(s.kind(), Status::Kind::kTransient);
+  EXPECT_EQ(s.message(), "IMAP server imap://127.0.0.1:" + std::to_string(server.port()) +
+                             " cannot log user flexmail in for now: NO [UNAVAILABLE] Temporary "
+                             "authentication failure.");
 }
 
 // Addresses that could inject commands are refused before connecting.
