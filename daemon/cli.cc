@@ -84,6 +84,17 @@ void AddMail(CLI::App& app, IngestArgs* in, RunArgs* run, OutboxArgs* list, Outb
   sh->callback([show, act] { *act = [show](Context& c) { return CmdOutboxShow(c, *show); }; });
 }
 
+void AddOps(CLI::App& app, StatusArgs* st, ReportArgs* rep, Action* act) {
+  auto* status = app.add_subcommand(
+      "status", "Health of the daemon (exit 3 when unhealthy, for monitoring checks)");
+  status->add_flag("--json", st->json, "Print JSON");
+  status->callback([st, act] { *act = [st](Context& c) { return CmdStatus(c, *st); }; });
+  auto* report = app.add_subcommand("report", "Every declaration and programme of a gas day");
+  report->add_option("--gas-day", rep->gas_day, "YYYY-MM-DD")->required();
+  report->add_flag("--json", rep->json, "Print JSON");
+  report->callback([rep, act] { *act = [rep](Context& c) { return CmdReport(c, *rep); }; });
+}
+
 int RunAction(const std::string& config_path, const Action& action, std::ostream& out,
               std::ostream& err, const Clock& clock) {
   Config config;
@@ -120,6 +131,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   IngestArgs ingest;
   RunArgs run;
   OutboxArgs outbox_list, outbox_show;
+  StatusArgs status;
+  ReportArgs report;
   AddDeclare(app, "submit", true, &submit, &action);
   AddDeclare(app, "check", false, &check, &action);
   AddIndicators(app, &publish, &show, &action);
@@ -129,6 +142,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddSiteDay(app, "programs", "Every programme of a site and gas day (hmsProfile)", false,
              &programs, CmdPrograms, &action);
   AddMail(app, &ingest, &run, &outbox_list, &outbox_show, &action);
+  AddOps(app, &status, &report, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -76,6 +76,21 @@ struct OutboxArgs {
 int CmdOutboxList(Context& c, const OutboxArgs& a);
 int CmdOutboxShow(Context& c, const OutboxArgs& a);
 
+// Operators.
+constexpr int kExitUnhealthy = 3;  // `status`: the monitoring check fails
+struct StatusArgs {
+  bool json = false;
+};
+// Exit 0 when healthy; kExitUnhealthy when the last successful poll is older
+// than 3 poll intervals (or none happened) or a reply is FAILED.
+int CmdStatus(Context& c, const StatusArgs& a);
+
+struct ReportArgs {
+  std::string gas_day;
+  bool json = false;
+};
+int CmdReport(Context& c, const ReportArgs& a);
+
 // Helpers shared by commands: each writes the usage error and returns false.
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);
 bool ResolveGasDay(Context& c, const std::string& text, GasDay* out);

@@ -121,13 +121,15 @@ Status Intake::Ignore(const IncomingMessage& in, const std::string& reason, Inta
 
 Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   Status parsed = ParseMessage(in.raw, LimitsOf(config_.limits), &out->message);
-  if (!parsed.ok()) return Ignore(in, "ce n'est pas un courriel : " + parsed.message(), out);
+  // Content first, whatever it is: the same bytes seen again, readable or
+  // not, are a duplicate of the first sighting.
   MessageRecord first;
   bool seen = false;
   Status s = ledger_->FindMessageByContent(out->message.message_id, Sha256Hex(in.raw), &seen,
                                            &first);
   if (!s.ok()) return s;
   if (seen) return Ignore(in, "doublon du message n°" + std::to_string(first.id), out, &first);
+  if (!parsed.ok()) return Ignore(in, "ce n'est pas un courriel : " + parsed.message(), out);
   std::string reason = IgnoreReason(out->message);
   if (!reason.empty()) return Ignore(in, reason, out);
   return Declare(in, out);

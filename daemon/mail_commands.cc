@@ -7,6 +7,7 @@
 #include "daemon/json_views.h"
 #include "daemon/log.h"
 #include "daemon/runner.h"
+#include "daemon/service.h"
 #include "daemon/table.h"
 #include "daemon/wiring.h"
 
@@ -95,8 +96,8 @@ int CmdRun(Context& c, const RunArgs& a) {
     return kExitUsage;
   }
   if (!a.once) {
-    c.err << "flexmail: run without --once needs the service loop (not built in this version)\n";
-    return kExitUsage;
+    const std::atomic<bool>* stop = InstallStopHandlers();
+    return RunService(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock, stop);
   }
   Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);
   PassStats stats;

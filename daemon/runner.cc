@@ -90,6 +90,11 @@ Status Runner::Quarantine(const IncomingMessage& in, const Status& why, IntakeRe
   LogError("message " + Printable(in.key) + " could not be processed (" + why.ToString() +
            "); quarantined as IGNORED, an operator must look at it");
   *r = IntakeResult();
+  bool seen = false;
+  MessageRecord first;
+  Status s = ledger_->FindMessageByContent("", Sha256Hex(in.raw), &seen, &first);
+  if (!s.ok()) return s;
+  if (seen) r->record.duplicate_of = first.id;  // quarantined before
   r->record.mailbox = in.mailbox;
   r->record.validity = in.validity;
   r->record.mailbox_key = in.key;

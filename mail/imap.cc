@@ -140,13 +140,23 @@ ImapMailbox::Reply ImapMailbox::RunOnce(const std::string& url, const std::strin
   reply.curl_error = CurlErrorText(code, easy_->error_text());
   const std::string* why = lines.FindRecent(IsTaggedRefusal);
   if (!why) why = lines.FindRecent([](std::string_view l) { return l.starts_with("* BYE"); });
-  reply.refusal = std::string(imap::WithoutTag(why ? *why : lines.last()));
+  reply.refusal = PrintableText(imap::WithoutTag(why ? *why : lines.last()));
   reply.recent = lines.Recent();
   return reply;
 }
 
 // The table of errors. kPermanent: nothing will change until someone
 // changes the configuration or the server. kTransient: try again later.
+//   67 login denied           kPermanent; kTransient with [UNAVAILABLE];
+//                             (curl also says 67 for a refused SELECT)
+//   64 no STARTTLS            kPermanent
+//   35 58 60 77 83 TLS        kPermanent (handshake, certificate, CA file)
+//   21 NO/BAD to a command    kTransient with [UNAVAILABLE] [INUSE] [LIMIT]
+//                             [SERVERBUG] [OVERQUOTA], else kPermanent
+//   78 UIDVALIDITY changed    kTransient: reopen (Fetch tells a gone UID apart)
+//   1 3 4 URL, protocol       kPermanent
+//   27 out of memory          kInternal
+//   others: 6 7 28 52 55 56.. kTransient (resolution, connection, timeouts)
 Status ImapMailbox::Failure(const Reply& r, const std::string& what) const {
   const std::string where = scheme_ + "://" + authority_;
   const auto code = static_cast<CURLcode>(r.code);

@@ -9,28 +9,6 @@
 namespace flexmail {
 namespace {
 
-// The DATA upload, read by curl from memory.
-struct Upload {
-  const std::string* raw = nullptr;
-  std::size_t pos = 0;
-  const ReplyLines* auth_proof = nullptr;  // set when authentication is required
-  bool refused_unauthenticated = false;
-};
-
-// curl asks for the message only once the server has said 354 to DATA: the
-// last moment to refuse a transaction that skipped AUTH.
-std::size_t ReadUpload(char* buf, std::size_t size, std::size_t n, void* p) {
-  auto* up = static_cast<Upload*>(p);
-  if (up->auth_proof != nullptr && !up->auth_proof->saw_watched()) {
-    up->refused_unauthenticated = true;
-    return CURL_READFUNC_ABORT;
-  }
-  const std::size_t len = std::min(size * n, up->raw->size() - up->pos);
-  std::memcpy(buf, up->raw->data() + up->pos, len);
-  up->pos += len;
-  return len;
-}
-
 // An address goes between angle brackets on a command line: nothing may end
 // the line or the brackets early.
 bool IsCommandSafe(const std::string& address) {
@@ -55,6 +33,28 @@ SendResult Result(SendOutcome outcome, std::string detail) {
 
 }  // namespace
 
+// The DATA upload, read by curl from memory.
+struct SmtpSender::Upload {
+  const std::string* raw = nullptr;
+  std::size_t pos = 0;
+  const ReplyLines* auth_proof = nullptr;  // set when authentication is required
+  bool refused_unauthenticated = false;
+};
+
+// curl asks for the message only once the server has said 354 to DATA: the
+// last moment to refuse a transaction that skipped AUTH.
+std::size_t SmtpSender::ReadUpload(char* buf, std::size_t size, std::size_t n, void* p) {
+  auto* up = static_cast<Upload*>(p);
+  if (up->auth_proof != nullptr && !up->auth_proof->saw_watched()) {
+    up->refused_unauthenticated = true;
+    return CURL_READFUNC_ABORT;
+  }
+  const std::size_t len = std::min(size * n, up->raw->size() - up->pos);
+  std::memcpy(buf, up->raw->data() + up->pos, len);
+  up->pos += len;
+  return len;
+}
+
 SmtpSender::SmtpSender(SmtpOptions options) : options_(std::move(options)) {
   ServerUrl url;
   config_error_ = ParseServerUrl(options_.url, &url);
@@ -76,10 +76,40 @@ SendResult SmtpSender::Send(const std::string& from, const std::vector<std::stri
     return Result(SendOutcome::kPermanent, "not sent: " + bad);
   }
   CurlEasy easy;
+  CurlSlist rcpt;
+  for (const std::string& r : recipients) {
+    curl_slist* next = curl_slist_append(rcpt.get(), ("<" + r + ">").c_str());
+    if (next == nullptr) return Result(SendOutcome::kTransient, "out of memory");
+    (void)rcpt.release();  // next is the same list, one longer
+    rcpt.reset(next);
+  }
   if (!easy.ok()) return Result(SendOutcome::kTransient, "out of memory");
-  CURL* h = easy.get();
-  easy.Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
-                options_.request_timeout});
+  const std::string mail_from = "<" + from + ">";
+  ReplyLines lines("235");  // 235: "authentication successful", and nothing else
+  Upload up{&raw, 0, options_.require_auth ? &lines : nullptr, false};
+  BoundedSink ignored(64 * 1024);  // SMTP has no body to download
+  SetUp(&easy, mail_from, rcpt.get(), &up);
+  lines.Attach(easy.get());
+  ignored.AttachBody(easy.get());
+
+  const CURLcode code = curl_easy_perform(easy.get());
+  long response = 0;
+  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &response);
+  if (up.refused_unauthenticated) {
+    return Result(SendOutcome::kPermanent,
+                  "not sent: SMTP server " + endpoint_ + " did not authenticate user " +
+                      PrintableText(options_.username) +
+                      " (AUTH not offered); refusing to send unauthenticated");
+  }
+  return Classify(code, response, PrintableText(lines.LastWithCode(response)),
+                  easy.error_text());
+}
+
+void SmtpSender::SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist* rcpt,
+                       Upload* upload) const {
+  CURL* h = easy->get();
+  easy->Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
+                 options_.request_timeout});
   curl_easy_setopt(h, CURLOPT_URL, endpoint_.c_str());
   if (endpoint_.starts_with("smtp:")) {
     curl_easy_setopt(h, CURLOPT_USE_SSL,
@@ -89,36 +119,12 @@ SendResult SmtpSender::Send(const std::string& from, const std::vector<std::stri
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
   }
-  const std::string mail_from = "<" + from + ">";
   curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
-  CurlSlist rcpt;
-  for (const std::string& r : recipients) {
-    curl_slist* next = curl_slist_append(rcpt.get(), ("<" + r + ">").c_str());
-    if (next == nullptr) return Result(SendOutcome::kTransient, "out of memory");
-    (void)rcpt.release();
-    rcpt.reset(next);
-  }
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt.get());
-  ReplyLines lines("235");  // 235: "authentication successful", and nothing else
-  lines.Attach(h);
-  Upload up{&raw, 0, options_.require_auth ? &lines : nullptr, false};
+  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(raw.size()));
+  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(upload->raw->size()));
   curl_easy_setopt(h, CURLOPT_READFUNCTION, &ReadUpload);
-  curl_easy_setopt(h, CURLOPT_READDATA, &up);
-  BoundedSink ignored(64 * 1024);  // SMTP has no body to download
-  ignored.AttachBody(h);
-
-  const CURLcode code = curl_easy_perform(h);
-  long response = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response);
-  if (up.refused_unauthenticated) {
-    return Result(SendOutcome::kPermanent,
-                  "not sent: SMTP server " + endpoint_ + " did not authenticate user " +
-                      PrintableText(options_.username) +
-                      " (AUTH not offered); refusing to send unauthenticated");
-  }
-  return Classify(code, response, lines.LastWithCode(response), easy.error_text());
+  curl_easy_setopt(h, CURLOPT_READDATA, upload);
 }
 
 // The table of outcomes: kPermanent when retrying cannot help until

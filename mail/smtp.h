@@ -21,12 +21,17 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "mail/mailbox.h"
 
+struct curl_slist;
+
 namespace flexmail {
+
+class CurlEasy;
 
 struct SmtpOptions {
   // smtp://host[:port] (STARTTLS) or smtps://host[:port] (TLS from the start).
@@ -53,6 +58,11 @@ class SmtpSender final : public MailSender {
                   const std::string& raw) override;
 
  private:
+  struct Upload;
+  static std::size_t ReadUpload(char* buf, std::size_t size, std::size_t n, void* upload);
+  // The options of one transfer; `upload` is the DATA source read by curl.
+  void SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist* rcpt,
+             Upload* upload) const;
   SendResult Classify(int curl_code, long response, const std::string& line,
                       const std::string& curl_error) const;
 

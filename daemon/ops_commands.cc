@@ -1,0 +1,147 @@
+// The operators' commands: status (a monitoring check) and report (a gas
+// day at a glance).
+#include <map>
+
+#include "daemon/commands.h"
+#include "daemon/json_views.h"
+#include "daemon/log.h"
+#include "daemon/table.h"
+
+namespace flexmail {
+namespace {
+
+int Internal(Context& c, const Status& s) {
+  c.err << "flexmail: " << s.ToString() << "\n";
+  return kExitInternal;
+}
+
+Json InstantOrNull(bool present, Instant t) {
+  return present ? Json(FormatLocalIso(t)) : Json(nullptr);
+}
+
+struct Health {
+  bool polled = false, last_found = false;
+  PollRecord ok_poll, last_poll;
+  std::map<std::string, int> by_state{{"PENDING", 0}, {"SENT", 0}, {"FAILED", 0}};
+  bool has_unanswered = false;
+  OutboxItem oldest_unanswered;
+  std::vector<std::string> problems;
+};
+
+Status ReadHealth(Context& c, Health* h) {
+  Status s = c.ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
+  if (s.ok()) s = c.ledger.LastPoll(&h->last_found, &h->last_poll);
+  std::vector<OutboxItem> items;
+  if (s.ok()) s = c.ledger.Outbox(&items);
+  if (!s.ok()) return s;
+  for (const auto& i : items) {
+    ++h->by_state[std::string(ReplyStateName(i.state))];
+    if (i.state == ReplyState::kPending &&
+        (!h->has_unanswered || i.created_at < h->oldest_unanswered.created_at)) {
+      h->has_unanswered = true;
+      h->oldest_unanswered = i;
+    }
+  }
+  const auto limit = 3 * c.config.inbox.poll_interval;
+  if (!h->polled) h->problems.push_back("no successful poll recorded");
+  else if (c.clock.Now() - h->ok_poll.finished_at > limit)
+    h->problems.push_back("last successful poll older than 3 poll intervals");
+  if (h->by_state["FAILED"] > 0)
+    h->problems.push_back(std::to_string(h->by_state["FAILED"]) + " reply(ies) FAILED");
+  return s;
+}
+
+Json HealthJson(const Health& h) {
+  Json problems = Json::array();
+  for (const auto& p : h.problems) problems.push_back(p);
+  return {{"healthy", h.problems.empty()},
+          {"problems", problems},
+          {"lastSuccessfulPoll", InstantOrNull(h.polled, h.ok_poll.finished_at)},
+          {"lastPoll", InstantOrNull(h.last_found, h.last_poll.finished_at)},
+          {"messagesWaiting", h.last_found ? Json(h.last_poll.messages_waiting) : Json(nullptr)},
+          {"oldestUnansweredDeclaration",
+           h.has_unanswered ? Json{{"declarationId", h.oldest_unanswered.declaration_id},
+                                   {"queuedAt", FormatLocalIso(h.oldest_unanswered.created_at)}}
+                            : Json(nullptr)},
+          {"outbox", h.by_state},
+          {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)}};
+}
+
+void PrintHealth(std::ostream& os, const Health& h) {
+  os << (h.problems.empty() ? "OK" : "UNHEALTHY");
+  for (const auto& p : h.problems) os << " - " << p;
+  os << "\nlast successful poll: "
+     << (h.polled ? FormatLocalIso(h.ok_poll.finished_at) : std::string("never")) << "\n"
+     << "messages waiting:     "
+     << (h.last_found ? std::to_string(h.last_poll.messages_waiting) : std::string("unknown"))
+     << "\n"
+     << "oldest unanswered:    "
+     << (h.has_unanswered ? "declaration " + std::to_string(h.oldest_unanswered.declaration_id) +
+                                " queued " + FormatLocalIso(h.oldest_unanswered.created_at)
+                          : std::string("none"))
+     << "\noutbox:               " << h.by_state.at("PENDING") << " pending, "
+     << h.by_state.at("SENT") << " sent, " << h.by_state.at("FAILED") << " failed\n"
+     << "last error:           "
+     << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n";
+}
+
+}  // namespace
+
+int CmdStatus(Context& c, const StatusArgs& a) {
+  Health h;
+  Status s = ReadHealth(c, &h);
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    c.out << HealthJson(h).dump(2) << "\n";
+  } else {
+    PrintHealth(c.out, h);
+  }
+  return h.problems.empty() ? kExitOk : kExitUnhealthy;
+}
+
+int CmdReport(Context& c, const ReportArgs& a) {
+  GasDay day;
+  if (!ResolveGasDay(c, a.gas_day, &day)) return kExitUsage;
+  std::vector<StoredDeclaration> decls;
+  Status s = c.ledger.DeclarationsOn(day, &decls);
+  std::vector<StoredProgramme> progs;
+  for (const auto& site : c.config.referential.sites()) {
+    if (!s.ok()) break;
+    std::vector<StoredProgramme> one;
+    s = c.ledger.ProgrammesOf(SiteDay{site.id, day}, &one);
+    progs.insert(progs.end(), one.begin(), one.end());
+  }
+  if (!s.ok()) return Internal(c, s);
+  if (a.json) {
+    Json jd = Json::array(), jp = Json::array();
+    for (const auto& d : decls) {
+      jd.push_back({{"declarationId", d.id}, {"receivedAt", FormatLocalIso(d.received_at)},
+                    {"sender", d.sender}, {"source", d.source},
+                    {"outcome", OutcomeName(d.outcome)}, {"errors", d.error_count},
+                    {"warnings", d.warning_count}});
+    }
+    for (const auto& p : progs) jp.push_back(HmsProfileJson(p.result, p.received_at, c.config.referential));
+    c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp}}.dump(2) << "\n";
+    return kExitOk;
+  }
+  c.out << "Declarations received during gas day " << day.Iso() << ":\n";
+  Table td({"ID", "RECEIVED", "SENDER", "SOURCE", "OUTCOME", "ERRORS", "WARNINGS"});
+  for (const auto& d : decls) {
+    td.Add({std::to_string(d.id), FormatLocalIso(d.received_at), Printable(d.sender, 60), d.source,
+            std::string(OutcomeName(d.outcome)), std::to_string(d.error_count),
+            std::to_string(d.warning_count)});
+  }
+  td.Print(c.out);
+  c.out << "\nProgrammes for gas day " << day.Iso() << ":\n";
+  Table tp({"PROGRAMME", "RECEIVED", "STATUS", "COMMENT"});
+  for (const auto& p : progs) {
+    tp.Add({p.result.raw_id, FormatLocalIso(p.received_at),
+            p.result.accepted ? (p.result.superseded ? "ACCEPTED (superseded)" : "ACCEPTED")
+                              : "REFUSED",
+            p.result.comment});
+  }
+  tp.Print(c.out);
+  return kExitOk;
+}
+
+}  // namespace flexmail
