@@ -44,11 +44,19 @@ std::chrono::seconds RetryDelay(int attempts, std::chrono::seconds initial,
   return std::min(d, max);
 }
 
+// Oversized messages are not downloaded: their header section is enough to
+// reject them and answer. A message that grew past the limit after it was
+// listed is treated the same way.
 Status Runner::Fetch(const MailboxEntry& e, IncomingMessage* in) {
   const auto max = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
   in->announced_size = e.size;
-  if (e.size > max) return mailbox_->FetchHeaders(e, kMaxHeaderBytes, &in->raw);
-  return mailbox_->Fetch(e, static_cast<std::size_t>(max), &in->raw);
+  Status s;
+  if (e.size <= max) s = mailbox_->Fetch(e, static_cast<std::size_t>(max), &in->raw);
+  if (e.size > max || s.kind() == Status::Kind::kInvalidInput) {
+    in->announced_size = std::max<std::uint64_t>(e.size, max + 1);
+    s = mailbox_->FetchHeaders(e, kMaxHeaderBytes, &in->raw);
+  }
+  return s;
 }
 
 Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats) {
@@ -72,9 +80,21 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
   in.validity = validity;
   in.key = e.key;
   s = Fetch(e, &in);
-  if (!s.ok()) return s;
+  if (s.kind() == Status::Kind::kNotFound) {  // gone meanwhile (another reader)
+    LogWarn("message " + Printable(e.key) + " vanished from " + name + " before it was read");
+    return Status::Ok();
+  }
   Intake intake(config_, ledger_, clock_);
   IntakeResult r;
+  if (!s.ok() && s.kind() != Status::Kind::kTransient) {
+    // Unreadable for good (a symbolic link, not a file...): keep a record and
+    // file it away, the messages behind it must not wait.
+    s = Quarantine(in, s, &r);
+    if (!s.ok()) return s;
+    ++stats->ignored, ++stats->processed;
+    return mailbox_->File(e, Folder::kIgnored);
+  }
+  if (!s.ok()) return s;
   s = intake.Ingest(in, &r);
   if (!s.ok() && s.kind() != Status::Kind::kTransient) s = Quarantine(in, s, &r);
   if (!s.ok()) return s;

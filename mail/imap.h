@@ -77,6 +77,8 @@ class ImapMailbox final : public Mailbox {
   // kInvalidInput when the message is larger than max_bytes; kNotFound when
   // the UID is no longer in the mailbox. Sets \Seen. REQUIRES: Open.
   Status Fetch(const MailboxEntry& entry, std::size_t max_bytes, std::string* raw) override;
+  Status FetchHeaders(const MailboxEntry& entry, std::size_t max_bytes,
+                      std::string* raw) override;
   // REQUIRES: Open succeeded.
   Status File(const MailboxEntry& entry, Folder folder) override;
   void Close() override;

@@ -100,6 +100,24 @@ Status ImapMailbox::Fetch(const MailboxEntry& entry, std::size_t max_bytes, std:
   return Status::Ok();
 }
 
+Status ImapMailbox::FetchHeaders(const MailboxEntry& entry, std::size_t max_bytes,
+                                std::string* raw) {
+  std::uint64_t uid = 0;
+  Status s = CheckUsable(entry, &uid);
+  if (!s.ok()) return s;
+  // "UID FETCH n BODY[HEADER]": the header section only, whatever the size
+  // of the message.
+  Reply r = Run(MailboxUrl() + ";UID=" + entry.key + ";SECTION=HEADER", "", max_bytes);
+  if (r.code == CURLE_WRITE_ERROR && r.overflowed) {
+    return Status::InvalidInput("header of message UID " + entry.key + " of " + name() +
+                                " is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (r.code == CURLE_REMOTE_FILE_NOT_FOUND) return MissingAfterFetch(uid);
+  if (r.code != CURLE_OK) return Failure(r, "UID FETCH " + entry.key + " BODY[HEADER]");
+  *raw = std::move(r.body);
+  return Status::Ok();
+}
+
 // curl says "not found" both for a UID that is gone and for a mailbox whose
 // UIDVALIDITY changed; a search on the mailbox tells which.
 Status ImapMailbox::MissingAfterFetch(std::uint64_t uid) {

@@ -196,6 +196,28 @@ bool MaildirMailbox::Locate(const std::string& key, Found* found) {
 
 Status MaildirMailbox::Fetch(const MailboxEntry& entry, std::size_t max_bytes,
                              std::string* raw) {
+  return Read(entry, max_bytes, false, raw);
+}
+
+Status MaildirMailbox::FetchHeaders(const MailboxEntry& entry, std::size_t max_bytes,
+                                    std::string* raw) {
+  Status s = Read(entry, max_bytes, true, raw);
+  if (!s.ok()) return s;
+  // Keep the header section and the blank line that ends it.
+  for (std::string_view end : {"\r\n\r\n", "\n\n"}) {
+    auto pos = raw->find(end);
+    if (pos != std::string::npos) {
+      raw->resize(pos + end.size());
+      break;
+    }
+  }
+  return s;
+}
+
+// Reads the message file; with `prefix`, its first max_bytes whatever its
+// size, else all of it or an error when it is larger.
+Status MaildirMailbox::Read(const MailboxEntry& entry, std::size_t max_bytes, bool prefix,
+                            std::string* raw) {
   if (!IsUsableKey(entry.key)) return Status::Internal("not a Maildir key: " + entry.key);
   Found f;
   if (!Locate(entry.key, &f)) return Status::NotFound(entry.key + " is no longer in " + name());
@@ -214,10 +236,11 @@ Status MaildirMailbox::Fetch(const MailboxEntry& entry, std::size_t max_bytes,
   struct stat st;
   if (::fstat(fd, &st) != 0) return ErrnoStatus("cannot examine", path, errno);
   if (!S_ISREG(st.st_mode)) return Status::Permanent(path.string() + " is not a regular file");
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) return Status::InvalidInput(too_large);
+  if (!prefix && static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return Status::InvalidInput(too_large);
   std::string data;
   bool over = false;
-  if (!ReadBounded(fd, max_bytes, &data, &over)) {
+  if (!ReadBounded(fd, max_bytes, &data, &over) && !(prefix && over)) {
     return over ? Status::InvalidInput(too_large) : ErrnoStatus("cannot read", path, errno);
   }
   *raw = std::move(data);

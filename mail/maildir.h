@@ -37,6 +37,8 @@ class MaildirMailbox final : public Mailbox {
   Status List(std::vector<MailboxEntry>* out) override;
   // kInvalidInput over max_bytes; kNotFound when the file is gone.
   Status Fetch(const MailboxEntry& entry, std::size_t max_bytes, std::string* raw) override;
+  Status FetchHeaders(const MailboxEntry& entry, std::size_t max_bytes,
+                      std::string* raw) override;
   Status File(const MailboxEntry& entry, Folder folder) override;
 
  private:
@@ -45,6 +47,7 @@ class MaildirMailbox final : public Mailbox {
     std::string file;  // the file name, info included
   };
   Status Scan(const std::string& sub, std::vector<MailboxEntry>* out);
+  Status Read(const MailboxEntry& entry, std::size_t max_bytes, bool prefix, std::string* raw);
   // Where the message of `key` is now; false when it is in neither new/ nor cur/.
   bool Locate(const std::string& key, Found* found);
 

@@ -107,3 +107,25 @@ TEST(ExampleTest, ReceivesFromAMaildirAndWritesRepliesToAFolder) {
 
 }  // namespace
 }  // namespace flexmail
+
+namespace flexmail {
+namespace {
+
+// The annotated production configuration shipped with the systemd unit
+// loads: IMAP inbox, SMTP relay, credentials from systemd's directory.
+TEST(PackagingTest, AnnotatedConfigLoads) {
+  const char* src = std::getenv("FLEXMAIL_SOURCE_DIR");
+  ASSERT_NE(src, nullptr);
+  Config config;
+  Status s = LoadConfig(std::string(src) + "/packaging/flexmail.toml", &config);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(config.inbox.imap_url, "imaps://mail.operator.example/INBOX");
+  EXPECT_EQ(config.inbox.password_file, "/run/credentials/flexmail.service/imap.password");
+  EXPECT_EQ(config.smtp.url, "smtp://relay.operator.example:587");
+  EXPECT_TRUE(config.smtp.require_tls);
+  EXPECT_EQ(config.database_path, "/var/lib/flexmail/flexmail.db");
+  EXPECT_EQ(config.outbox.retry_initial, std::chrono::seconds(30));
+}
+
+}  // namespace
+}  // namespace flexmail

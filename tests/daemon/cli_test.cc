@@ -14,31 +14,19 @@ namespace flexmail {
 namespace {
 
 using testing::Flat;
+using testing::RunCliIn;
 using testing::Line;
+using testing::At;
+using testing::FixedClock;
 using testing::Testbed;
 using Json = nlohmann::json;
-
-class FixedClock : public Clock {
- public:
-  Instant Now() const override { return now; }
-  Instant now{};
-};
 
 struct Cli {
   Testbed bed;
   FixedClock clock;
   std::string out, err;
 
-  int Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"flexmail", "--config", bed.config()});
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream o, e;
-    int code = RunCli(static_cast<int>(argv.size()), argv.data(), o, e, clock);
-    out = o.str();
-    err = e.str();
-    return code;
-  }
+  int Run(std::vector<std::string> args) { return RunCliIn(bed, clock, args, &out, &err); }
   Json RunJson(std::vector<std::string> args) {
     args.push_back("--json");
     EXPECT_EQ(Run(args), 0) << err;

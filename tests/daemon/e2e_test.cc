@@ -1,6 +1,8 @@
 // The real flexmail binary on a temp config and database, as a user runs it.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/daemon/testbed.h"
@@ -54,6 +56,38 @@ TEST(EndToEnd, LedgerPersistsAcrossRuns) {
   EXPECT_EQ(j["outcome"], "REJECTED");
   EXPECT_EQ(j["errors"][0]["code"], "HMS_PROFILE_ID_ALREADY_EXISTS");
   EXPECT_EQ(j["errors"].size(), 1u);
+}
+
+// ingest processes one raw email file as if received at --received-at and
+// prints the fixed JSON keys, with a reason for an ignored message.
+TEST(EndToEnd, IngestJson) {
+  Testbed bed("[mail]\naddress = \"declarations@flexmail.example\"\n");
+  std::string eml = bed.dir() + "/in.eml";
+  std::ofstream(eml, std::ios::binary) << Fixture("py-alternative-signature.eml");
+  auto r = RunBinary({"--config", bed.config(), "ingest", eml, "--received-at",
+                      "2026-12-02T15:00:00", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "INTEGRATED");
+  EXPECT_EQ(j["messageId"], "<py-alt@engie.example>");
+  EXPECT_EQ(j["sender"], "ops@engie.example");
+  EXPECT_EQ(j["receivedAt"], "2026-12-02T15:00:00.000+01:00");
+  EXPECT_EQ(j["hmsProfiles"][0]["hmsProfileId"], "20261203-LI0001-GFQUIMP01-1");
+  r = RunBinary({"--config", bed.config(), "ingest", eml, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["outcome"], "IGNORED");
+  EXPECT_EQ(j["reason"], "doublon du message n°1");
+  r = RunBinary({"--config", bed.config(), "outbox", "list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["replies"].size(), 1u);
+  EXPECT_EQ(j["replies"][0]["state"], "PENDING");
+  r = RunBinary({"--config", bed.config(), "outbox", "show", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("In-Reply-To: <py-alt@engie.example>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Auto-Submitted: auto-replied"), std::string::npos) << r.out;
+  EXPECT_EQ(RunBinary({"--config", bed.config(), "outbox", "show", "9"}).exit_code, 2);
 }
 
 // Help exits 0; a missing required option exits 2.

@@ -13,25 +13,14 @@ namespace flexmail {
 namespace {
 
 using testing::Fixture;
+using testing::At;
+using testing::FixedClock;
 using testing::Testbed;
 
 constexpr const char* kMailSection = R"(
 [mail]
 address = "declarations@flexmail.example"
 )";
-
-class FixedClock : public Clock {
- public:
-  Instant Now() const override { return now; }
-  Instant now{};
-};
-
-Instant At(const char* text) {
-  Instant t;
-  std::string err;
-  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
-  return t;
-}
 
 struct Bench {
   explicit Bench(const std::string& extra = kMailSection) : bed(extra) {

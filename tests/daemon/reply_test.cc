@@ -14,21 +14,10 @@ namespace flexmail {
 namespace {
 
 using testing::Fixture;
+using testing::At;
+using testing::FixedClock;
 using testing::Testbed;
 using Json = nlohmann::json;
-
-class FixedClock : public Clock {
- public:
-  Instant Now() const override { return now; }
-  Instant now{};
-};
-
-Instant At(const char* text) {
-  Instant t;
-  std::string err;
-  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
-  return t;
-}
 
 struct Replied {
   IntakeResult intake;

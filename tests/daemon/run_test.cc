@@ -18,6 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::Fixture;
+using testing::At;
+using testing::FixedClock;
 using testing::Testbed;
 
 constexpr const char* kMaildirConfig = R"(
@@ -28,19 +30,6 @@ maildir = "Maildir"
 [outbox]
 directory = "outbox"
 )";
-
-class FixedClock : public Clock {
- public:
-  Instant Now() const override { return now; }
-  Instant now{};
-};
-
-Instant At(const char* text) {
-  Instant t;
-  std::string err;
-  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
-  return t;
-}
 
 struct Site {
   Testbed bed{kMaildirConfig};
@@ -61,14 +50,7 @@ struct Site {
     fs::rename(tmp, bed.dir() + "/Maildir/new/" + name);
   }
   int Run(std::vector<std::string> args) {
-    args.insert(args.begin(), {"flexmail", "--config", bed.config()});
-    std::vector<const char*> argv;
-    for (auto& a : args) argv.push_back(a.c_str());
-    std::ostringstream o, e;
-    int code = RunCli(static_cast<int>(argv.size()), argv.data(), o, e, clock);
-    out = o.str();
-    err = e.str();
-    return code;
+    return testing::RunCliIn(bed, clock, args, &out, &err);
   }
   size_t Count(const std::string& sub) {
     fs::path p = bed.dir() + "/" + sub;

@@ -8,6 +8,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
+#include "daemon/cli.h"
+
 namespace flexmail::testing {
 namespace {
 
@@ -69,12 +73,13 @@ std::string ReadAll(int fd) {
   return out;
 }
 
+}  // namespace
+
 std::string BinaryPath() {
   const char* dir = std::getenv("FLEXMAIL_BINARY_DIR");
-  return std::string(dir ? dir : ".") + "/daemon/flexmail";
+  return std::string(dir ? dir : FLEXMAIL_BINARY_DIR_DEFAULT) + "/daemon/flexmail";
 }
 
-}  // namespace
 
 Testbed::Testbed(const std::string& extra) {
   char tmpl[] = "/tmp/flexmail-test-XXXXXX";
@@ -91,7 +96,8 @@ std::string ReadFile(const std::string& path) {
 
 std::string Fixture(const std::string& name) {
   const char* src = std::getenv("FLEXMAIL_SOURCE_DIR");
-  return ReadFile(std::string(src ? src : ".") + "/tests/mail/fixtures/" + name);
+  return ReadFile(std::string(src ? src : FLEXMAIL_SOURCE_DIR_DEFAULT) + "/tests/mail/fixtures/" +
+                  name);
 }
 
 Testbed::~Testbed() { std::filesystem::remove_all(dir_); }
@@ -118,6 +124,25 @@ std::string Line(const std::string& day, int version, const std::vector<std::str
 }
 
 std::vector<std::string> Flat(const std::string& v) { return std::vector<std::string>(24, v); }
+
+Instant At(const char* text) {
+  Instant t;
+  std::string err;
+  EXPECT_TRUE(ParseInstant(text, &t, &err)) << err;
+  return t;
+}
+
+int RunCliIn(const Testbed& bed, const Clock& clock, std::vector<std::string> args,
+             std::string* out, std::string* err) {
+  args.insert(args.begin(), {"flexmail", "--config", bed.config()});
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream o, e;
+  int code = RunCli(static_cast<int>(argv.size()), argv.data(), o, e, clock);
+  *out = o.str();
+  *err = e.str();
+  return code;
+}
 
 RunResult RunBinary(const std::vector<std::string>& args) {
   int out_pipe[2], err_pipe[2];

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon/clock.h"
+
 namespace flexmail::testing {
 
 class Testbed {
@@ -36,8 +38,25 @@ struct RunResult {
   int exit_code = -1;
   std::string out, err;
 };
+// The flexmail binary of this build.
+std::string BinaryPath();
 // Runs the real flexmail binary with arguments; captures stdout/stderr.
 RunResult RunBinary(const std::vector<std::string>& args);
+
+// A clock that says what the test sets.
+class FixedClock : public Clock {
+ public:
+  Instant Now() const override { return now; }
+  Instant now{};
+};
+
+// An instant from ISO 8601 text (see ParseInstant); a test failure if bad.
+Instant At(const char* text);
+
+// Runs the command line in-process with `clock` and the bed's config;
+// fills *out and *err, returns the exit code.
+int RunCliIn(const Testbed& bed, const Clock& clock, std::vector<std::string> args,
+             std::string* out, std::string* err);
 
 // The bytes of a committed mail fixture (tests/mail/fixtures/NAME).
 std::string Fixture(const std::string& name);

@@ -1,0 +1,122 @@
+// The real `flexmail run` service on a Maildir: it answers an email that
+// arrives while it runs, stops cleanly and quickly on SIGTERM, and
+// `flexmail status` reports its health with a monitoring exit code.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/daemon/testbed.h"
+
+namespace flexmail::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kServiceConfig = R"(
+[mail]
+address = "declarations@flexmail.example"
+[inbox]
+maildir = "Maildir"
+poll_interval = 1
+[outbox]
+directory = "outbox"
+)";
+
+pid_t StartService(const Testbed& bed) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string log = bed.dir() + "/service.log";
+    freopen(log.c_str(), "w", stderr);
+    execl(BinaryPath().c_str(), "flexmail", "--config", bed.config().c_str(), "run",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+size_t Files(const std::string& dir) {
+  if (!fs::exists(dir)) return 0;
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) n += e.path().filename().string()[0] != '.';
+  return n;
+}
+
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
+  auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return cond();
+}
+
+// Given a running service, an email delivered to the Maildir is processed
+// and answered at the next poll; SIGTERM stops the service within 5 s with
+// exit status 0, and status then reports a recent successful poll.
+TEST(Service, AnswersThenStopsOnSigterm) {
+  Testbed bed(kServiceConfig);
+  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
+  pid_t pid = StartService(bed);
+  ASSERT_GT(pid, 0);
+  std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
+  std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
+  fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
+  bool answered = WaitFor([&] { return Files(bed.dir() + "/outbox") == 1; },
+                          std::chrono::seconds(15));
+  EXPECT_TRUE(answered) << ReadFile(bed.dir() + "/service.log");
+  EXPECT_EQ(Files(bed.dir() + "/Maildir/.Processed/cur"), 1u);
+  auto stop_start = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; },
+                        std::chrono::seconds(5));
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(5));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  std::string log = ReadFile(bed.dir() + "/service.log");
+  EXPECT_NE(log.find("flexmail stopped"), std::string::npos) << log;
+  EXPECT_NE(log.find("from ops@engie.example: INTEGRATED"), std::string::npos) << log;
+  auto r = RunBinary({"--config", bed.config(), "status", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["healthy"], true);
+  EXPECT_EQ(j["outbox"]["SENT"], 1);
+  EXPECT_FALSE(j["lastSuccessfulPoll"].is_null());
+}
+
+// Without any poll, status fails the monitoring check (exit 3) and says why.
+TEST(Service, StatusUnhealthyWithoutPoll) {
+  Testbed bed(kServiceConfig);
+  auto r = RunBinary({"--config", bed.config(), "status"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("UNHEALTHY - no successful poll recorded"), std::string::npos) << r.out;
+}
+
+// The gas-day report lists the day's declarations and programmes.
+TEST(Service, ReportOfTheDay) {
+  Testbed bed(kServiceConfig);
+  auto csv = bed.WriteCsv("20261203", {Line("20261203", 1, Flat("100"))});
+  ASSERT_EQ(RunBinary({"--config", bed.config(), "submit", csv, "--sender", "ops@engie.example",
+                       "--received-at", "2026-12-03T07:00:00"})
+                .exit_code,
+            0);
+  auto r = RunBinary({"--config", bed.config(), "report", "--gas-day", "2026-12-03", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["declarations"].size(), 1u);
+  EXPECT_EQ(j["declarations"][0]["outcome"], "INTEGRATED");
+  EXPECT_EQ(j["hmsProfiles"].size(), 1u);
+  EXPECT_EQ(j["hmsProfiles"][0]["hmsProfileId"], "20261203-LI0001-GFQUIMP01-1");
+}
+
+}  // namespace
+}  // namespace flexmail::testing
