@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -61,6 +62,29 @@ bool IsPlainBaseName(std::string_view name) {
          DirectorySender::BaseNameFor(name) == name;
 }
 
+// The Message-ID field of the header section, if any (unfolded value).
+std::string HeaderMessageId(std::string_view raw) {
+  size_t end = raw.find("\r\n\r\n");
+  if (end == std::string_view::npos) end = raw.find("\n\n");
+  std::string_view header = raw.substr(0, end);
+  for (size_t pos = 0; pos < header.size();) {
+    size_t eol = header.find('\n', pos);
+    std::string_view line = header.substr(pos, eol == std::string_view::npos ? eol : eol - pos);
+    pos = eol == std::string_view::npos ? header.size() : eol + 1;
+    constexpr std::string_view kField = "message-id:";
+    if (line.size() < kField.size()) continue;
+    bool match = true;
+    for (size_t i = 0; i < kField.size() && match; ++i)
+      match = std::tolower(static_cast<unsigned char>(line[i])) == kField[i];
+    if (!match) continue;
+    std::string_view v = line.substr(kField.size());
+    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+    while (!v.empty() && (v.back() == '\r' || v.back() == ' ')) v.remove_suffix(1);
+    return std::string(v);
+  }
+  return "";
+}
+
 }  // namespace
 
 DirectorySender::DirectorySender(std::filesystem::path dir) : dir_(std::move(dir)) {}
@@ -81,6 +105,11 @@ std::string DirectorySender::BaseNameFor(std::string_view message_id) {
 SendResult DirectorySender::Send(const std::string& /*from*/,
                                  const std::vector<std::string>& /*recipients*/,
                                  const std::string& raw) {
+  // A message with a Message-ID keeps one file however often it is sent
+  // (a retry after a crash overwrites, it does not duplicate).
+  std::string id = HeaderMessageId(raw);
+  std::string by_id = id.empty() ? "" : BaseNameFor(id);
+  if (!by_id.empty()) return SendAs(by_id, raw);
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
   // Maildir-style: unique within the host as long as pids are.

@@ -25,7 +25,9 @@ class DirectorySender final : public MailSender {
  public:
   explicit DirectorySender(std::filesystem::path dir);
 
-  // Writes the message under a new unique name (time, pid, counter).
+  // Writes DIR/<BaseNameFor(its Message-ID)>.eml, so sending one message
+  // twice leaves one file; a message without a Message-ID gets a new unique
+  // name (time, pid, counter).
   SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
                   const std::string& raw) override;
   // Writes DIR/<base_name>.eml, replacing any earlier file of that name: a

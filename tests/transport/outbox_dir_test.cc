@@ -46,6 +46,21 @@ TEST(DirectorySenderTest, SameBaseNameOverwrites) {
   EXPECT_EQ(ReadFile(dir.path() / "reply-1@flexmail.example.test.eml"), "second\r\n");
 }
 
+// A message sent twice (a retry after a crash) stays one file, named after
+// its Message-ID.
+TEST(DirectorySenderTest, SendByMessageIdIsIdempotent) {
+  TempDir dir;
+  DirectorySender sender(dir.path());
+  const std::string raw =
+      "From: <declarations@example.test>\r\nMessage-ID: <declaration-7.flexmail@example.test>"
+      "\r\n\r\nok\r\n";
+  ASSERT_EQ(sender.Send("", {"ops@example.test"}, raw).outcome, SendOutcome::kSent);
+  ASSERT_EQ(sender.Send("", {"ops@example.test"}, raw).outcome, SendOutcome::kSent);
+  EXPECT_EQ(Names(dir.path()),
+            std::vector<std::string>{"declaration-7.flexmail@example.test.eml"});
+  EXPECT_EQ(ReadFile(dir.path() / "declaration-7.flexmail@example.test.eml"), raw);
+}
+
 // Message-IDs become plain file names: no directory, no hidden file, bounded.
 TEST(DirectorySenderTest, BaseNameFor) {
   EXPECT_EQ(DirectorySender::BaseNameFor("<abc.1@example.test>"), "abc.1@example.test");
