@@ -95,6 +95,7 @@ bool ReadBounded(int fd, std::size_t max_bytes, std::string* out, bool* too_larg
     if (n < 0) return false;
     if (n == 0) return true;
     if (static_cast<std::size_t>(n) > max_bytes - out->size()) {
+      out->append(buf, max_bytes - out->size());  // the prefix that fits
       *too_large = true;
       return false;
     }

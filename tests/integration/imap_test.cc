@@ -153,6 +153,22 @@ TEST_F(ImapTest, FetchStopsAtMaxBytes) {
   EXPECT_EQ(raw, big);
 }
 
+// An oversized message's header section alone is fetched (to answer its
+// sender), whatever the size of its body.
+TEST_F(ImapTest, FetchHeadersOfAnOversizedMessage) {
+  const std::string big = Message(1) + std::string(50000, 'x') + "\r\n";
+  ASSERT_TRUE(stack_.SeedText(kDaemonUser, big, "2026-03-03 10:00:00 +0100"));
+  ImapMailbox box(Options());
+  OpenOk(&box);
+  std::vector<MailboxEntry> list = ListOk(&box);
+  ASSERT_EQ(list.size(), 1u);
+  std::string header;
+  Status s = box.FetchHeaders(list[0], 4096, &header);
+  ASSERT_TRUE(s.ok()) << Failure(s);
+  EXPECT_EQ(header, big.substr(0, big.find("\r\n\r\n") + 4));
+  EXPECT_EQ(header.find("xxxx"), std::string::npos);
+}
+
 // 120 messages are listed in batches of 50, fetched and moved over one connection.
 TEST_F(ImapTest, HandlesOneHundredTwentyMessages) {
   constexpr int kCount = 120;

@@ -143,6 +143,20 @@ TEST_F(MaildirTest, FetchRefusesOversize) {
   EXPECT_EQ(raw, data);
 }
 
+// Of an oversized message only the header section is read, up to its blank line.
+TEST_F(MaildirTest, FetchHeadersReadsTheHeaderSectionOnly) {
+  const std::string data = "Subject: x\r\nFrom: <a@b.example>\r\n\r\n" + std::string(5000, 'y');
+  Put("new", "big", data, kT0);
+  MaildirMailbox box(root());
+  ASSERT_TRUE(OpenIt(&box).ok());
+  std::vector<MailboxEntry> list;
+  ASSERT_TRUE(box.List(&list).ok());
+  ASSERT_EQ(list.size(), 1u);
+  std::string raw;
+  ASSERT_TRUE(box.FetchHeaders(list[0], 1000, &raw).ok());
+  EXPECT_EQ(raw, "Subject: x\r\nFrom: <a@b.example>\r\n\r\n");
+}
+
 // A symbolic link in new/ is listed but never read through; it can be filed away.
 TEST_F(MaildirTest, FetchRefusesSymlink) {
   WriteFile(tmp_.path() / "secret", "not for mail");
