@@ -24,33 +24,14 @@ using test::LineSpec;
 using test::OnD;
 using test::Single;
 using test::Slots;
+using test::Martigues;
+using test::Quimper;
+using test::Vals;
 using test::With;
 
 constexpr Light kGreen = Light::kGreen, kRed = Light::kRed, kGrey = Light::kGrey;
 constexpr IndicatorKind kQMinus = IndicatorKind::kQMinus, kQPlus = IndicatorKind::kQPlus,
                         kPartial = IndicatorKind::kPartial;
-
-std::vector<double> Vals(const Hourly& h) {
-  std::vector<double> out;
-  for (const auto& v : h) out.push_back(v ? *v : -1);
-  return out;
-}
-
-LineSpec Quimper(int version, const Hourly& values, GasDay day = D()) {
-  LineSpec s;
-  s.day = day;
-  s.version = version;
-  s.values = values;
-  return s;
-}
-
-LineSpec Martigues(int version, const Hourly& values) {
-  LineSpec s = Quimper(version, values);
-  s.site = "LI0002";
-  s.label = "Martigues";
-  s.contract = "GFMART01";
-  return s;
-}
 
 const ProgrammeResult* Find(const DeclarationResult& r, int version, GasDay day = D()) {
   for (const auto& p : r.programmes) {

@@ -21,6 +21,9 @@ using test::LineSpec;
 using test::OnD;
 using test::Single;
 using test::Slots;
+using test::Martigues;
+using test::Quimper;
+using test::Vals;
 using test::With;
 
 constexpr Light kGreen = Light::kGreen, kRed = Light::kRed;
@@ -28,31 +31,6 @@ constexpr IndicatorKind kQMinus = IndicatorKind::kQMinus, kQPlus = IndicatorKind
                         kPartial = IndicatorKind::kPartial;
 
 const char* const kAccepted = "Programme accepté";
-
-// Values of an hourly programme, -1 standing for an empty hour.
-std::vector<double> Vals(const Hourly& h) {
-  std::vector<double> out;
-  for (const auto& v : h) out.push_back(v ? *v : -1);
-  return out;
-}
-
-LineSpec Quimper(int version, const Hourly& values, GasDay day = D()) {
-  LineSpec s;
-  s.day = day;
-  s.version = version;
-  s.values = values;
-  return s;
-}
-
-LineSpec Martigues(int version, const Hourly& values) {
-  LineSpec s;
-  s.site = "LI0002";
-  s.label = "Martigues";
-  s.contract = "GFMART01";
-  s.version = version;
-  s.values = values;
-  return s;
-}
 
 // A copy of the single programme of an integrated declaration.
 ProgrammeResult Only(const DeclarationResult& r) {

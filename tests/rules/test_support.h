@@ -254,4 +254,28 @@ inline std::vector<Code> CodesOf(const std::vector<Violation>& vs) {
   return out;
 }
 
+// Values of an hourly programme, -1 standing for an empty hour.
+inline std::vector<double> Vals(const Hourly& h) {
+  std::vector<double> out;
+  for (const auto& v : h) out.push_back(v ? *v : -1);
+  return out;
+}
+
+// A programme line of Quimper (EXAMPLES A–D) or Martigues (E).
+inline LineSpec Quimper(int version, const Hourly& values, GasDay day = D()) {
+  LineSpec s;
+  s.day = day;
+  s.version = version;
+  s.values = values;
+  return s;
+}
+
+inline LineSpec Martigues(int version, const Hourly& values) {
+  LineSpec s = Quimper(version, values);
+  s.site = "LI0002";
+  s.label = "Martigues";
+  s.contract = "GFMART01";
+  return s;
+}
+
 }  // namespace flexmail::test
