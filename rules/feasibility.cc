@@ -9,10 +9,10 @@ double ValueAt(const Hourly& h, int i) { return h[i] ? *h[i] : 0.0; }
 
 // The window (RULES §4.3) as slot indices of D: absolute slots c .. H+5,
 // cut to the day.
-void ComputeWindow(GasDay day, Instant t, int* first, int* last) {
+void ComputeWindow(GasDay day, const SlotsAt& at, int* first, int* last) {
   const AbsSlot day0 = AbsSlotOf(day, 0);
-  const AbsSlot from = std::max(CurrentSlotOf(t), day0);
-  const AbsSlot to = std::min(HourSlotOf(t) + 5, day0 + kSlotsPerDay - 1);
+  const AbsSlot from = std::max(at.current, day0);
+  const AbsSlot to = std::min(at.hour + 5, day0 + kSlotsPerDay - 1);
   *first = static_cast<int>(from - day0);
   *last = static_cast<int>(to - day0);
 }
@@ -38,8 +38,7 @@ bool AnyAbove(const FeasibilityInput& in, const ReferenceVersion* ref, int first
 
 // Partial flexibility (§4.6): the window's total against the reference in
 // force at the start of slot c, plus the budget of the site's tranches.
-bool WithinPartialBudget(const FeasibilityInput& in, int first, int last) {
-  const AbsSlot c = CurrentSlotOf(in.received_at);
+bool WithinPartialBudget(const FeasibilityInput& in, AbsSlot c, int first, int last) {
   // "Confirmed before the start of hour c" (contract §3.2.3): strictly before.
   const ReferenceVersion* at_c = in.history->InForceAt(
       SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)) - std::chrono::milliseconds{1});
@@ -51,11 +50,11 @@ bool WithinPartialBudget(const FeasibilityInput& in, int first, int last) {
   return declared <= reference + in.budget_per_tranche * in.tranches;
 }
 
-void CheckIncreases(const FeasibilityInput& in, const ReferenceVersion* ref, int first, int last,
-                    FeasibilityResult* out) {
+void CheckIncreases(const FeasibilityInput& in, const ReferenceVersion* ref, AbsSlot c,
+                    int first, int last, FeasibilityResult* out) {
   if (in.indicators.q_plus.status != Light::kRed || !AnyAbove(in, ref, first, last)) return;
   if (in.indicators.partial.status == Light::kGreen) {
-    if (!WithinPartialBudget(in, first, last))
+    if (!WithinPartialBudget(in, c, first, last))
       out->violations.push_back({Code::HMS_PROFILE_NOT_RESPECT_FLEXIBILITY_TOLERANCE, {}});
     return;
   }
@@ -70,8 +69,11 @@ FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in) {
   FeasibilityInput local = in;
   if (!local.history) local.history = &kEmpty;
   FeasibilityResult out;
-  ComputeWindow(in.day, in.received_at, &out.window_first, &out.window_last);
-  if (in.received_at < EarlyLimit(in.day)) {
+  const SlotsAt at = SlotsOf(in.received_at);
+  ComputeWindow(in.day, at, &out.window_first, &out.window_last);
+  // t < (D-1) 01:00 (EarlyLimit), on the slot line: 01:00 is never moved by
+  // a DST change, so comparing hour slots is exact and spares a zone lookup.
+  if (at.hour < AbsSlotOf(in.day.Prev().Prev(), 19)) {
     out.path = FeasibilityPath::kEarly;
     return out;
   }
@@ -91,7 +93,7 @@ FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in) {
     if (!below.empty())
       out.violations.push_back({Code::HMS_PROFILE_NOT_RESPECT_Q0_DELAY, std::move(below)});
   }
-  CheckIncreases(local, ref, out.window_first, out.window_last, &out);
+  CheckIncreases(local, ref, at.current, out.window_first, out.window_last, &out);
   out.accepted = out.violations.empty();
   return out;
 }

@@ -75,21 +75,20 @@ Instant FromLocalEarliest(LocalTime lt) {
   return std::chrono::time_point_cast<milliseconds>(Paris()->to_sys(lt, date::choose::earliest));
 }
 
-AbsSlot HourSlotOf(Instant t) {
+SlotsAt SlotsOf(Instant t) {
   LocalTime lt = ToLocal(t);
   auto day = date::floor<date::days>(lt);
-  int h = static_cast<int>(date::floor<hours>(lt - day).count());
+  auto hour = date::floor<hours>(lt);
+  int h = static_cast<int>((hour - day).count());
   GasDay local_day(date::sys_days{day.time_since_epoch()});
-  if (h >= 6) return AbsSlotOf(local_day, h - 6);
-  return AbsSlotOf(local_day.Prev(), h + 18);
+  SlotsAt out;
+  out.hour = h >= 6 ? AbsSlotOf(local_day, h - 6) : AbsSlotOf(local_day.Prev(), h + 18);
+  out.current = lt - hour < minutes{15} ? out.hour - 1 : out.hour;
+  return out;
 }
 
-AbsSlot CurrentSlotOf(Instant t) {
-  LocalTime lt = ToLocal(t);
-  auto into_hour = lt - date::floor<hours>(lt);
-  AbsSlot h = HourSlotOf(t);
-  return into_hour < minutes{15} ? h - 1 : h;
-}
+AbsSlot HourSlotOf(Instant t) { return SlotsOf(t).hour; }
+AbsSlot CurrentSlotOf(Instant t) { return SlotsOf(t).current; }
 
 GasDay GasDayOf(Instant t) { return DayOfAbsSlot(HourSlotOf(t)); }
 

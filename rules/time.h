@@ -73,6 +73,12 @@ Instant FromLocalEarliest(LocalTime lt);
 AbsSlot HourSlotOf(Instant t);
 // The current slot c: H-1 when t is strictly before H:15:00, else H.
 AbsSlot CurrentSlotOf(Instant t);
+// Both at once, with one time-zone lookup (the hot path of the rules).
+struct SlotsAt {
+  AbsSlot hour = 0;     // H
+  AbsSlot current = 0;  // c
+};
+SlotsAt SlotsOf(Instant t);
 // The gas day containing t.
 GasDay GasDayOf(Instant t);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -16,7 +17,7 @@ class Checker {
  public:
   Checker(std::string_view sender, Instant t, const Referential& ref, const LedgerSnapshot& snap,
           ValidationResult* out)
-      : sender_(sender), t_(t), ref_(ref), snap_(snap), out_(out) {}
+      : sender_(sender), at_(SlotsOf(t)), ref_(ref), snap_(snap), out_(out) {}
 
   void CheckLine(const DeclarationFile& f, const ProgrammeLine& pl);
 
@@ -36,8 +37,14 @@ class Checker {
   void CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hourly* values);
   void CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl, const Hourly& values);
 
+  // Whether the 23-hour day's 02:00 is missing from `day`, computed once per day.
+  bool MissingDstHour(GasDay day);
+  bool SenderMayDeclare(const std::string& site);
+
   std::string_view sender_;
-  Instant t_;
+  SlotsAt at_;
+  std::map<GasDay, bool> missing_dst_hour_;
+  std::map<std::string, bool> sender_may_declare_;
   const Referential& ref_;
   const LedgerSnapshot& snap_;
   ValidationResult* out_;
@@ -78,7 +85,7 @@ bool Checker::CheckIdentity(const DeclarationFile& f, const ProgrammeLine& pl, c
           CodeText(Code::CONTRACT_NOT_AUTHORIZED_FOR_SITE) + " : contrat " + Quoted(id.contract) +
               ", site " + Quoted(id.site));
   }
-  if (!ref_.SenderMayDeclare(sender_, id.site)) {
+  if (!SenderMayDeclare(id.site)) {
     Error(Code::SENDER_NOT_AUTHORIZED, f, pl, kFieldSite,
           CodeText(Code::SENDER_NOT_AUTHORIZED) + " : " + Quoted(sender_) + " pour " +
               Quoted(id.site));
@@ -130,7 +137,8 @@ void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
           CodeText(Code::HOURS_NOT_BETWEEN_START_END) + " : identifiant " + day.French() +
               ", " + found);
   }
-  if (t_ >= GasDayEnd(day)) {
+  // t >= D+1 06:00: 06:00 is never moved by a DST change, hour slots suffice.
+  if (at_.hour >= AbsSlotOf(day.Next(), 0)) {
     Error(Code::PAST_GAS_DAY, f, pl, kFieldDay,
           CodeText(Code::PAST_GAS_DAY) + " : JG " + day.French() + " terminée le " +
               FormatLocalIso(GasDayEnd(day)));
@@ -140,10 +148,11 @@ void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
 
 // Hours whose value lies outside [lo, hi]. The nonexistent 02:00 of the
 // 23-hour day is 0 by decision and is never judged against bounds.
-std::vector<int> SlotsOutside(GasDay day, const Hourly& values, double lo, double hi) {
+std::vector<int> SlotsOutside(bool missing_dst_hour, const Hourly& values, double lo,
+                              double hi) {
   std::vector<int> out;
   for (int i = 0; i < kSlotsPerDay; ++i) {
-    if (i == kNonexistentDstSlot && SlotIsNonexistent(day, i)) continue;
+    if (i == kNonexistentDstSlot && missing_dst_hour) continue;
     if (values[i] && (*values[i] < lo || *values[i] > hi)) out.push_back(i);
   }
   return out;
@@ -154,7 +163,7 @@ std::vector<int> SlotsOutside(GasDay day, const Hourly& values, double lo, doubl
 void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hourly* values) {
   const GasDay day = pl.id->day;
   for (int i = 0; i < kSlotsPerDay; ++i) (*values)[i] = pl.values[i].value;
-  if (SlotIsNonexistent(day, kNonexistentDstSlot)) {
+  if (MissingDstHour(day)) {
     auto& v = (*values)[kNonexistentDstSlot];
     if (v && *v != 0) {
       Add(Severity::kWarning, Code::NONEXISTENT_HOUR_ZEROED, f, pl,
@@ -163,7 +172,7 @@ void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hou
     v = 0.0;
   }
   std::vector<int> missing;
-  const AbsSlot current = CurrentSlotOf(t_);
+  const AbsSlot current = at_.current;
   for (int i = 0; i < kSlotsPerDay; ++i) {
     if (!(*values)[i] && !pl.values[i].malformed && AbsSlotOf(day, i) >= current)
       missing.push_back(i);
@@ -177,7 +186,7 @@ void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hou
     Error(Code::INVALID_QMIN_QMAX, f, pl, kFieldQMin, CodeText(Code::INVALID_QMIN_QMAX));
     return;
   }
-  auto outside = SlotsOutside(day, *values, *pl.tech_qmin, *pl.tech_qmax);
+  auto outside = SlotsOutside(MissingDstHour(day), *values, *pl.tech_qmin, *pl.tech_qmax);
   if (!outside.empty()) {
     Add(Severity::kWarning, Code::OUTSIDE_TECHNICAL_QMIN_QMAX, f, pl,
         kFieldValues + outside.front(),
@@ -192,11 +201,26 @@ void Checker::CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl,
   if (!terms) return;
   const double tol = terms->tolerance_pct / 100.0;
   auto outside =
-      SlotsOutside(pl.id->day, values, terms->qmin * (1 - tol), terms->qmax * (1 + tol));
+      SlotsOutside(MissingDstHour(pl.id->day), values, terms->qmin * (1 - tol),
+                   terms->qmax * (1 + tol));
   if (!outside.empty()) {
     Error(Code::EXEDED_QMIN_QMAX, f, pl, kFieldValues + outside.front(),
           CodeText(Code::EXEDED_QMIN_QMAX, FormatSlotHours(outside)));
   }
+}
+
+bool Checker::MissingDstHour(GasDay day) {
+  auto it = missing_dst_hour_.find(day);
+  if (it == missing_dst_hour_.end())
+    it = missing_dst_hour_.emplace(day, SlotIsNonexistent(day, kNonexistentDstSlot)).first;
+  return it->second;
+}
+
+bool Checker::SenderMayDeclare(const std::string& site) {
+  auto it = sender_may_declare_.find(site);
+  if (it == sender_may_declare_.end())
+    it = sender_may_declare_.emplace(site, ref_.SenderMayDeclare(sender_, site)).first;
+  return it->second;
 }
 
 void Checker::CheckLine(const DeclarationFile& f, const ProgrammeLine& pl) {

@@ -58,7 +58,9 @@ TEST_F(DaemonScenario, SurvivesKillNineAtRandomPointsOfABacklog) {
     daemon_->Kill();
     ++kills;
   }
-  if (!daemon_->running()) ASSERT_TRUE(daemon_->Start());
+  if (!daemon_->running()) {
+    ASSERT_TRUE(daemon_->Start());
+  }
   const bool done = WaitUntil(drained, kDrainLimit);
   ASSERT_TRUE(daemon_->Stop());
   ASSERT_TRUE(done) << "backlog not drained after " << kills << " kills: "
