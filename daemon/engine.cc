@@ -26,7 +26,7 @@ Status Engine::Process(const DeclarationEnvelope& env, const ProcessOptions& opt
   const Referential& ref = config_.referential;
   ParsedDeclaration pd = ParseFiles(env.files);
   pd.diagnostics.insert(pd.diagnostics.begin(), options.extra.begin(), options.extra.end());
-  SnapshotKeys keys = SnapshotKeysOf(pd, ref);
+  SnapshotKeys keys = SnapshotKeysOf(pd, ref, env.received_at);
   LedgerSnapshot seen;
   auto evaluate = [&](const LedgerSnapshot& snap) {
     seen = snap;

@@ -101,10 +101,11 @@ int CmdRun(Context& c, const RunArgs& a) {
   }
   Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);
   PassStats stats;
-  Status s = runner.PollInbox(&stats);
-  if (s.ok()) s = runner.DrainOutbox(&stats);
+  PollRecord rec = runner.Cycle(&stats);
   PrintStats(c.out, stats);
-  return s.ok() ? kExitOk : Internal(c, s);
+  if (rec.ok) return kExitOk;
+  c.err << "flexmail: " << rec.error << "\n";
+  return kExitInternal;
 }
 
 int CmdOutboxList(Context& c, const OutboxArgs& a) {

@@ -144,17 +144,20 @@ Status Runner::PollInbox(PassStats* stats, const std::atomic<bool>* stop) {
   return Status::Ok();
 }
 
-void Runner::SendOne(const OutboxItem& item, PassStats* stats) {
+// Returns non-ok when the relay itself is unusable: the remaining replies
+// would fail the same way, so the drain stops there.
+Status Runner::SendOne(const OutboxItem& item, PassStats* stats) {
   SendResult r = sender_->Send(item.from, item.recipients, item.raw);
   const Instant now = clock_.Now();
   const OutboxSettings& o = config_.outbox;
   std::string who = "reply " + std::to_string(item.id) + " " + Printable(item.message_id, 120);
-  Status s;
+  const bool too_old = now - item.created_at >= o.give_up_after;
+  Status s, relay;
   if (r.outcome == SendOutcome::kSent) {
     ++stats->sent;
     s = ledger_->MarkReplySent(item.id, now);
     LogInfo(who + " sent");
-  } else if (r.outcome == SendOutcome::kPermanent || now - item.created_at >= o.give_up_after) {
+  } else if (r.outcome == SendOutcome::kPermanent || too_old) {
     ++stats->failed;
     s = ledger_->MarkReplyFailed(item.id, now, Printable(r.detail));
     LogError(who + " FAILED after " + std::to_string(item.attempts + 1) +
@@ -163,10 +166,18 @@ void Runner::SendOne(const OutboxItem& item, PassStats* stats) {
     ++stats->retried;
     auto delay = RetryDelay(item.attempts + 1, o.retry_initial, o.retry_max);
     s = ledger_->MarkReplyRetry(item.id, now + delay, Printable(r.detail));
-    LogWarn(who + " not sent (" + Printable(r.detail) + "), retry in " +
-            std::to_string(delay.count()) + " s");
+    std::string line = who + " not sent (" + Printable(r.detail) + "), retry in " +
+                       std::to_string(delay.count()) + " s";
+    if (r.outcome == SendOutcome::kRelayUnusable) {
+      // Reported once by the caller (the service's log, run --once's error).
+      relay = Status::Permanent(Printable(r.detail) + " (the SMTP relay is unusable as "
+                                "configured; replies wait until it is fixed)");
+    } else {
+      LogWarn(line);
+    }
   }
   if (!s.ok()) LogError(who + ": cannot record the attempt: " + s.ToString());
+  return relay;
 }
 
 Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
@@ -176,9 +187,36 @@ Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
   if (!s.ok()) return s;
   for (const auto& item : due) {
     if (stop && stop->load()) break;
-    SendOne(item, stats);
+    s = SendOne(item, stats);
+    if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+}  // namespace flexmail
+
+namespace flexmail {
+
+PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop) {
+  PollRecord rec;
+  rec.started_at = clock_.Now();
+  Status s = PollInbox(stats, stop);
+  if (!s.ok()) {
+    rec.ok = false;
+    rec.error = "inbox " + mailbox_->name() + ": " + Printable(s.ToString());
+    mailbox_->Close();  // a fresh connection next time
+  }
+  Status d = DrainOutbox(stats, stop);
+  if (!d.ok()) {
+    rec.ok = false;
+    rec.error += (rec.error.empty() ? "" : "; ") + ("outbox: " + Printable(d.ToString()));
+  }
+  rec.finished_at = clock_.Now();
+  rec.messages_waiting = stats->listed;
+  rec.messages_processed = stats->processed + stats->already;
+  Status r = ledger_->RecordPoll(rec);
+  if (!r.ok()) LogError("cannot record the poll: " + r.ToString());
+  return rec;
 }
 
 }  // namespace flexmail

@@ -31,14 +31,16 @@ class Runner {
 
   // One pass over the inbox; stops between messages when *stop becomes true.
   Status PollInbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
-  // Sends the replies due now.
+  // Sends the replies due now; non-ok when the relay is unusable.
   Status DrainOutbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
+  // One poll and one drain, recorded in the ledger for `flexmail status`.
+  PollRecord Cycle(PassStats* stats, const std::atomic<bool>* stop = nullptr);
 
  private:
   Status HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats);
   Status Fetch(const MailboxEntry& e, IncomingMessage* in);
   Status Quarantine(const IncomingMessage& in, const Status& why, IntakeResult* r);
-  void SendOne(const OutboxItem& item, PassStats* stats);
+  Status SendOne(const OutboxItem& item, PassStats* stats);
 
   const Config& config_;
   Ledger* ledger_;

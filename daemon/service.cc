@@ -30,32 +30,9 @@ void Notify(const PollRecord& last, int pending) {
   sd_notify(0, "WATCHDOG=1");
 }
 
-int PendingReplies(Ledger* ledger, Instant far_future) {
-  std::vector<OutboxItem> due;
-  return ledger->DueReplies(far_future, 100000, &due).ok() ? static_cast<int>(due.size()) : -1;
-}
-
-// One poll and one drain, recorded for `flexmail status`.
-PollRecord Cycle(Runner& runner, Ledger* ledger, Mailbox* mailbox, const Clock& clock,
-                 const std::atomic<bool>* stop) {
-  PollRecord rec;
-  rec.started_at = clock.Now();
-  PassStats stats;
-  Status s = runner.PollInbox(&stats, stop);
-  if (!s.ok()) {
-    rec.ok = false;
-    rec.error = Printable(s.ToString());
-    LogWarn("inbox " + mailbox->name() + ": " + rec.error + "; retrying at the next poll");
-    mailbox->Close();  // a fresh connection next time
-  }
-  Status d = runner.DrainOutbox(&stats, stop);
-  if (!d.ok()) LogWarn("outbox: " + Printable(d.ToString()));
-  rec.finished_at = clock.Now();
-  rec.messages_waiting = stats.listed;
-  rec.messages_processed = stats.processed + stats.already;
-  Status r = ledger->RecordPoll(rec);
-  if (!r.ok()) LogError("cannot record the poll: " + r.ToString());
-  return rec;
+int PendingReplies(Ledger* ledger) {
+  int n = -1;
+  return ledger->CountReplies(ReplyState::kPending, &n).ok() ? n : -1;
 }
 
 }  // namespace
@@ -77,11 +54,12 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
           std::to_string(config.inbox.poll_interval.count()) + " s" +
           (sender ? "" : "; no [smtp] nor [outbox] directory: replies wait in the ledger"));
   sd_notify(0, "READY=1");
-  const Instant far_future = clock.Now() + std::chrono::hours(24 * 365 * 100);
   while (!stop->load()) {
     auto next = std::chrono::steady_clock::now() + config.inbox.poll_interval;
-    PollRecord rec = Cycle(runner, ledger, mailbox, clock, stop);
-    Notify(rec, PendingReplies(ledger, far_future));
+    PassStats stats;
+    PollRecord rec = runner.Cycle(&stats, stop);
+    if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
+    Notify(rec, PendingReplies(ledger));
     SleepUntil(next, stop);
   }
   sd_notify(0, "STOPPING=1");

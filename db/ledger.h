@@ -190,6 +190,8 @@ class Ledger {
   // Outbox: replies due at `now` (PENDING, next_attempt_at <= now), oldest
   // first (by created_at, then queue order); limit <= 0: all of them.
   Status DueReplies(Instant now, int limit, std::vector<OutboxItem>* out);
+  // How many replies are in `state`, without reading them.
+  Status CountReplies(ReplyState state, int* count);
   // State changes, each after one delivery attempt, which they count
   // (attempts + 1). Only a PENDING reply changes: kNotFound for an unknown
   // id, kInternal for a reply already SENT or FAILED.

@@ -210,6 +210,17 @@ Status Ledger::DueReplies(Instant now, int limit, std::vector<OutboxItem>* out) 
       FormatUtcIso(now), static_cast<std::int64_t>(limit > 0 ? limit : -1));
 }
 
+Status Ledger::CountReplies(ReplyState state, int* count) {
+  sql::Statement st;
+  Status s = sql::Statement::Prepare(db_, "SELECT count(*) FROM outbox WHERE state = ?", &st);
+  if (!s.ok()) return s;
+  *count = 0;
+  return st.BindAll(std::string(ReplyStateName(state))).ForEach([&] {
+    *count = static_cast<int>(st.Int(0));
+    return Status::Ok();
+  });
+}
+
 Status Ledger::MarkReplySent(std::int64_t id, Instant at) {
   return Transition(db_, id, "sent",
       "UPDATE outbox SET state = 'SENT', attempts = attempts + 1, sent_at = ?, "

@@ -65,11 +65,29 @@ Status ReadHistoryWith(Statement& st, const SiteDay& key, ReferenceHistory* out)
   return s;
 }
 
-Status ReadHistories(sqlite3* db, const std::set<SiteDay>& keys,
+// The versions that can matter at ?4: those effective in (?3, ?4], and the
+// last one effective at or before ?3.
+constexpr std::string_view kSelectHistoryAt = R"sql(
+SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
+  FROM reference_versions r
+  JOIN programmes p ON p.id = r.programme_id
+  JOIN reference_slots s ON s.reference_id = r.id
+ WHERE r.site = ?1 AND r.gas_day = ?2 AND r.effective_at <= ?4
+   AND (r.effective_at > ?3 OR r.id = (
+        SELECT id FROM reference_versions
+         WHERE site = ?1 AND gas_day = ?2 AND effective_at <= ?3
+         ORDER BY effective_at DESC, id DESC LIMIT 1))
+ ORDER BY r.effective_at, r.id, s.slot)sql";
+
+Status ReadHistories(sqlite3* db, const SnapshotKeys& keys,
                      std::map<SiteDay, ReferenceHistory>* out) {
   Statement st;
-  Status s = Statement::Prepare(db, kSelectHistory, &st);
-  for (auto it = keys.begin(); s.ok() && it != keys.end(); ++it) {
+  Status s = Statement::Prepare(db, keys.at ? kSelectHistoryAt : kSelectHistory, &st);
+  for (auto it = keys.site_days.begin(); s.ok() && it != keys.site_days.end(); ++it) {
+    if (keys.at) {
+      st.Bind(3, FormatUtcIso(*keys.at - kReferenceLookback));
+      st.Bind(4, FormatUtcIso(*keys.at));
+    }
     s = ReadHistoryWith(st, *it, &(*out)[*it]);
   }
   return s;
@@ -132,10 +150,12 @@ Status ReadSnapshot(sqlite3* db, const SnapshotKeys& keys, LedgerSnapshot* out) 
   *out = LedgerSnapshot();
   Status s = ReadExistingIds(db, keys.programme_ids, &out->existing_ids);
   if (s.ok()) s = ReadMaxVersions(db, keys.site_days, &out->max_version);
-  if (s.ok()) s = ReadHistories(db, keys.site_days, &out->references);
+  if (s.ok()) s = ReadHistories(db, keys, &out->references);
   for (auto it = keys.meshes.begin(); s.ok() && it != keys.meshes.end(); ++it) {
     // An empty mesh would mean "every mesh" to ReadPublications.
-    if (!it->empty()) s = ReadPublications(db, *it, &out->publications);
+    if (it->empty()) continue;
+    s = keys.at ? ReadPublicationsAt(db, *it, *keys.at, &out->publications)
+                : ReadPublications(db, *it, &out->publications);
   }
   if (s.ok()) s = ReadShortages(db, &keys.days, &out->shortages);
   return s;
@@ -153,6 +173,23 @@ Status ReadPublications(sqlite3* db, const std::string& mesh, std::vector<Public
   // (mesh, indicator, published_at) index.
   if (mesh.empty()) return SelectPublications(db, " ORDER BY published_at, id", out);
   return SelectPublications(db, " WHERE mesh = ? ORDER BY published_at, id", out, mesh);
+}
+
+// The publications of `mesh` that can matter at `at`: those published in
+// (at - lookback, at], and before them the last one of each indicator, which
+// gives the first of the window its predecessor (so its delay is right).
+Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
+                          std::vector<Publication>* out) {
+  return SelectPublications(db, R"sql(
+ WHERE mesh = ?1 AND published_at <= ?3
+   AND (published_at > ?2 OR id IN (
+        SELECT (SELECT p.id FROM indicator_publications p
+                 WHERE p.mesh = ?1 AND p.indicator = k.indicator AND p.published_at <= ?2
+                 ORDER BY p.published_at DESC, p.id DESC LIMIT 1)
+          FROM (SELECT 'Q_MINUS' AS indicator UNION ALL SELECT 'Q_PLUS'
+                UNION ALL SELECT 'PARTIAL') k))
+ ORDER BY published_at, id)sql",
+      out, mesh, FormatUtcIso(at - kPublicationLookback), FormatUtcIso(at));
 }
 
 Status ReadPublication(sqlite3* db, std::int64_t seq, Publication* out) {

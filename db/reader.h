@@ -24,6 +24,9 @@ Status ReadReferenceHistory(sqlite3* db, const SiteDay& key, ReferenceHistory* o
 // Every publication, or those of `mesh` when it is non-empty, in
 // (published_at, seq) order with their stored applied_at. Appends to *out.
 Status ReadPublications(sqlite3* db, const std::string& mesh, std::vector<Publication>* out);
+// Only those that can matter at `at` (see kPublicationLookback).
+Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
+                          std::vector<Publication>* out);
 
 // The publication with that seq.
 Status ReadPublication(sqlite3* db, std::int64_t seq, Publication* out);

@@ -247,6 +247,11 @@ Status ImapMailbox::Open(std::uint64_t* validity) {
   if (!s.ok()) return s;
   validity_ = status.uidvalidity;
   *validity = status.uidvalidity;
+  // A mailbox kept selected across polls shows mail delivered since only
+  // after the server has told us (EXISTS); NOOP asks it to, so this poll's
+  // SEARCH sees that mail instead of the next one's.
+  Reply noop = Run(MailboxUrl(), "NOOP", kMaxCommandReply);
+  if (noop.code != CURLE_OK) return Failure(noop, "NOOP");
   return Status::Ok();
 }
 

@@ -58,7 +58,11 @@ class Mailbox {
 enum class SendOutcome {
   kSent,       // the server accepted it for every recipient
   kTransient,  // try again later (network, 4xx, server down)
-  kPermanent,  // will never work (5xx on the message or every recipient)
+  kPermanent,  // this message will never go (5xx on the message or its recipients)
+  // The relay itself cannot be used as configured (TLS not offered or not
+  // trusted, login refused, no AUTH, bad URL): nothing is wrong with the
+  // message; it waits for an operator to fix the relay or the configuration.
+  kRelayUnusable,
 };
 
 struct SendResult {

@@ -71,7 +71,7 @@ SmtpSender::SmtpSender(SmtpOptions options) : options_(std::move(options)) {
 
 SendResult SmtpSender::Send(const std::string& from, const std::vector<std::string>& recipients,
                             const std::string& raw) {
-  if (!config_error_.empty()) return Result(SendOutcome::kPermanent, config_error_);
+  if (!config_error_.empty()) return Result(SendOutcome::kRelayUnusable, config_error_);
   if (std::string bad = CheckEnvelope(from, recipients); !bad.empty()) {
     return Result(SendOutcome::kPermanent, "not sent: " + bad);
   }
@@ -96,7 +96,7 @@ SendResult SmtpSender::Send(const std::string& from, const std::vector<std::stri
   long response = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &response);
   if (up.refused_unauthenticated) {
-    return Result(SendOutcome::kPermanent,
+    return Result(SendOutcome::kRelayUnusable,
                   "not sent: SMTP server " + endpoint_ + " did not authenticate user " +
                       PrintableText(options_.username) +
                       " (AUTH not offered); refusing to send unauthenticated");
@@ -127,30 +127,31 @@ void SmtpSender::SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist*
   curl_easy_setopt(h, CURLOPT_READDATA, upload);
 }
 
-// The table of outcomes: kPermanent when retrying cannot help until
-// someone changes the configuration, the server or the message.
+// The table of outcomes: kPermanent when this message can never go,
+// kRelayUnusable when no message can until someone fixes the relay or the
+// configuration, kTransient when a later try may work.
 SendResult SmtpSender::Classify(int curl_code, long response, const std::string& line,
                                 const std::string& curl_error) const {
   const auto code = static_cast<CURLcode>(curl_code);
   const std::string error = CurlErrorText(code, curl_error);
   if (code == CURLE_OK) return Result(SendOutcome::kSent, line);
   if (code == CURLE_USE_SSL_FAILED) {
-    return Result(SendOutcome::kPermanent, "SMTP server " + endpoint_ +
-                                               " does not offer STARTTLS; refusing plaintext");
+    return Result(SendOutcome::kRelayUnusable,
+                  "SMTP server " + endpoint_ + " does not offer STARTTLS; refusing plaintext");
   }
   if (IsTlsTrustFailure(code)) {
-    return Result(SendOutcome::kPermanent,
+    return Result(SendOutcome::kRelayUnusable,
                   DescribeTlsFailure(code, host_, options_.ca_file, error));
   }
   if (code == CURLE_LOGIN_DENIED) {
     const bool later = response >= 400 && response < 500;
-    return Result(later ? SendOutcome::kTransient : SendOutcome::kPermanent,
+    return Result(later ? SendOutcome::kTransient : SendOutcome::kRelayUnusable,
                   std::string(later ? "SMTP login temporarily refused" : "SMTP login refused") +
                       " for user " + PrintableText(options_.username) + " at " + endpoint_ +
                       ": " + line);
   }
   if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
-    return Result(SendOutcome::kPermanent, "SMTP url " + endpoint_ + " unusable: " + error);
+    return Result(SendOutcome::kRelayUnusable, "SMTP url " + endpoint_ + " unusable: " + error);
   }
   if (response >= 500 && response < 600) return Result(SendOutcome::kPermanent, line);
   if (response >= 400 && response < 500) return Result(SendOutcome::kTransient, line);

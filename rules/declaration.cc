@@ -96,8 +96,9 @@ std::string_view OutcomeName(Outcome o) {
   return "?";
 }
 
-SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref) {
+SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at) {
   SnapshotKeys keys;
+  keys.at = at;
   for (const auto& f : d.files) {
     for (const auto& pl : f.programmes) {
       if (!pl.id) continue;

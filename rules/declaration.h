@@ -36,7 +36,18 @@ struct SnapshotKeys {
   std::set<SiteDay> site_days;
   std::set<std::string> meshes;
   std::set<GasDay> days;
+  // The reception instant, when known: the ledger may then leave out what
+  // cannot matter at it (reference versions and publications after it, and
+  // those long superseded before it), so a snapshot stays small after months.
+  std::optional<Instant> at;
 };
+
+// How far back of `at` a bounded snapshot keeps everything (plus, before
+// that, the last reference version and the last publication of each
+// indicator). The window start c can be 2 h 15 before t on a DST night;
+// an indicator's delay is at most 24 h.
+constexpr std::chrono::hours kReferenceLookback{3};
+constexpr std::chrono::hours kPublicationLookback{48};
 
 struct LedgerSnapshot {
   std::set<std::string> existing_ids;          // integrated ids among the keys
@@ -46,7 +57,8 @@ struct LedgerSnapshot {
   std::vector<Shortage> shortages;             // for the days asked for
 };
 
-SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref);
+// The keys of `d`, bounded at its reception instant.
+SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at);
 
 enum class Outcome { kIntegrated, kRejected, kIgnored };
 std::string_view OutcomeName(Outcome o);  // INTEGRATED, REJECTED, IGNORED

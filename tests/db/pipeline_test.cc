@@ -32,7 +32,7 @@ class PipelineTest : public LedgerTest {
     ParseDeclarationFile(file, &parsed);
     DeclarationEnvelope env{kSender, t, "cli", {file}};
     std::int64_t id = 0;
-    return ledger_->Submit(env, SnapshotKeysOf(parsed, ref_), [&](const LedgerSnapshot& snap) {
+    return ledger_->Submit(env, SnapshotKeysOf(parsed, ref_, t), [&](const LedgerSnapshot& snap) {
       return EvaluateDeclaration(parsed, kSender, t, ref_, snap);
     }, out, &id);
   }

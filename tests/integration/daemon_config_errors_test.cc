@@ -7,12 +7,11 @@
 // it has no IMAP port without STARTTLS; for that one case a loopback stub
 // that speaks just enough IMAP stands in, and records what it was sent.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <fstream>
@@ -171,6 +170,7 @@ TEST_F(DaemonConfigErrors, ImapWrongPassword) {
   EXPECT_EQ(LinesWith(r.err, "").size(), 1u) << r.err;
   EXPECT_EQ(LinesWith(r.err, "IMAP login refused for user flexmail").size(), 1u) << r.err;
   EXPECT_EQ(MailboxView(stack_, kDaemonUser).Count("INBOX"), 1) << "the message stays waiting";
+  EXPECT_EQ(MailboxView(stack_, kShipperUser).Count("INBOX"), 0);
   ExpectNoSecret(r);
 }
 
@@ -182,9 +182,12 @@ TEST_F(DaemonConfigErrors, ImapUntrustedCertificate) {
   CommandResult r = RunOnce(c);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(LinesWith(r.err, "").size(), 1u) << r.err;
-  EXPECT_EQ(LinesWith(r.err, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle)").size(),
-            1u) << r.err;
+  EXPECT_EQ(
+      LinesWith(r.err, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle)").size(),
+      1u)
+      << r.err;
   EXPECT_EQ(MailboxView(stack_, kDaemonUser).Count("INBOX"), 1) << "the message stays waiting";
+  EXPECT_EQ(MailboxView(stack_, kShipperUser).Count("INBOX"), 0);
   ExpectNoSecret(r);
 }
 
@@ -226,6 +229,7 @@ TEST_F(DaemonConfigErrors, SmtpWrongPassword) {
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(LinesWith(r.err, "SMTP login refused for user flexmail").size(), 1u) << r.err;
   ExpectNothingDelivered();
+  ExpectFolders(0, 1, 0, 0);  // the declaration itself was read and filed
   ExpectNoSecret(r);
 }
 
@@ -236,9 +240,12 @@ TEST_F(DaemonConfigErrors, SmtpUntrustedCertificate) {
   c.smtp_ca_file.clear();
   CommandResult r = RunOnce(c);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(LinesWith(r.err, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle)").size(),
-            1u) << r.err;
+  EXPECT_EQ(
+      LinesWith(r.err, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle)").size(),
+      1u)
+      << r.err;
   ExpectNothingDelivered();
+  ExpectFolders(0, 1, 0, 0);  // the declaration itself was read and filed
   ExpectNoSecret(r);
 }
 
@@ -250,6 +257,7 @@ TEST_F(DaemonConfigErrors, SmtpWithoutStartTls) {
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(LinesWith(r.err, "does not offer STARTTLS; refusing plaintext").size(), 1u) << r.err;
   ExpectNothingDelivered();
+  ExpectFolders(0, 1, 0, 0);  // the declaration itself was read and filed
   ExpectNoSecret(r);
 }
 

@@ -39,9 +39,10 @@ TEST_F(DaemonScenario, SurvivesKillNineAtRandomPointsOfABacklog) {
   }
   std::random_device device;
   unsigned seed = device();
-  if (const char* fixed = std::getenv("FLEXMAIL_KILL_SEED")) seed = std::strtoul(fixed, nullptr, 10);
+  if (const char* fixed = std::getenv("FLEXMAIL_KILL_SEED"))
+    seed = std::strtoul(fixed, nullptr, 10);
   std::mt19937 rng(seed);
-  std::uniform_int_distribution<int> pause_ms(150, 1200);
+  std::uniform_int_distribution<int> pause_ms(20, 450);
   std::cout << "[ kill -9 ] seed " << seed << " (FLEXMAIL_KILL_SEED to replay)\n";
   RecordProperty("kill_seed", std::to_string(seed));
 
@@ -63,8 +64,9 @@ TEST_F(DaemonScenario, SurvivesKillNineAtRandomPointsOfABacklog) {
   }
   const bool done = WaitUntil(drained, kDrainLimit);
   ASSERT_TRUE(daemon_->Stop());
-  ASSERT_TRUE(done) << "backlog not drained after " << kills << " kills: "
-                    << ledger_->Count("SELECT count(*) FROM messages") << " messages, "
+  ASSERT_TRUE(done) << "backlog not drained after " << kills
+                    << " kills: " << ledger_->Count("SELECT count(*) FROM messages")
+                    << " messages, "
                     << ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'")
                     << " replies sent" << Logs();
 
@@ -72,15 +74,18 @@ TEST_F(DaemonScenario, SurvivesKillNineAtRandomPointsOfABacklog) {
   // one reply each.
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM (SELECT DISTINCT mailbox, validity, mailbox_key "
-                           "FROM messages)"), kBacklog);
+                           "FROM messages)"),
+            kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT message_id) FROM messages"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL"), 0);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages WHERE outcome = 'INTEGRATED' "
-                           "AND folder = 'Processed'"), kBacklog);
+                           "AND folder = 'Processed'"),
+            kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM declarations"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT declaration_id) FROM messages"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT hms_profile_id) FROM programmes "
-                           "WHERE status = 'ACCEPTED'"), kBacklog);
+                           "WHERE status = 'ACCEPTED'"),
+            kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM programmes"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM outbox"), kBacklog);
   EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT declaration_id) FROM outbox"), kBacklog);
@@ -90,26 +95,30 @@ TEST_F(DaemonScenario, SurvivesKillNineAtRandomPointsOfABacklog) {
   // delivered what it accepted (the count stops moving).
   MailboxView shipper(stack_, kShipperUser);
   long count = -1;
-  WaitUntil([&] {
-    long now = shipper.Count("INBOX");
-    bool settled = now >= kBacklog && now == count;
-    count = now;
-    if (!settled) std::this_thread::sleep_for(400ms);
-    return settled;
-  }, 30s);
+  WaitUntil(
+      [&] {
+        long now = shipper.Count("INBOX");
+        bool settled = now >= kBacklog && now == count;
+        count = now;
+        if (!settled) std::this_thread::sleep_for(400ms);
+        return settled;
+      },
+      30s);
   std::vector<ReceivedMail> replies = ReadMailbox(shipper);
   std::map<std::string, int> by_original;
   for (const auto& r : replies) ++by_original[r.in_reply_to];
   int missing = 0;
   for (int i = 1; i <= kBacklog; ++i) missing += by_original.count("<" + Id(i) + ">") == 0;
   EXPECT_EQ(missing, 0) << "replies never received";
-  EXPECT_EQ(by_original.size(), static_cast<std::size_t>(kBacklog)) << "replies to unknown messages";
+  EXPECT_EQ(by_original.size(), static_cast<std::size_t>(kBacklog))
+      << "replies to unknown messages";
   const int duplicates = static_cast<int>(replies.size()) - static_cast<int>(by_original.size());
   const int refiled = bed_->LogCount("already processed (ledger message");
 
   std::cout << "[ kill -9 ] kills " << kills << ", duplicate replies " << duplicates
             << ", replies received " << replies.size() << ", messages filed after a restart "
-            << refiled << ", " << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count()
+            << refiled << ", "
+            << std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - t0).count()
             << " s\n";
   RecordProperty("kills", kills);
   RecordProperty("duplicate_replies", duplicates);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <map>
 #include <set>
 #include <string>
@@ -19,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kAccepted = "\xE2\x80\x94 1 accept\xC3\xA9";    // "— 1 accepté"
-constexpr const char* kRejected = "\xE2\x80\x94 rejet technique";      // "— rejet technique"
+constexpr const char* kAccepted = "\xE2\x80\x94 1 accept\xC3\xA9";  // "— 1 accepté"
+constexpr const char* kRejected = "\xE2\x80\x94 rejet technique";   // "— rejet technique"
 
 std::string Bracketed(const std::string& id) { return "<" + id + ">"; }
 
@@ -48,7 +49,8 @@ TEST_F(DaemonScenario, AnswersAnEmailSubmittedThroughPostfix) {
       << replies[0].from;
   EXPECT_EQ(replies[0].auto_submitted, "auto-replied");
 
-  ASSERT_TRUE(WaitUntil([&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 1; }, 5s))
+  ASSERT_TRUE(WaitUntil(
+      [&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 1; }, 5s))
       << ledger_->last_error() << Logs();
   auto rows = ledger_->Rows(
       "SELECT m.message_id, m.outcome, m.source, m.folder, m.mailbox, d.outcome "
@@ -61,7 +63,8 @@ TEST_F(DaemonScenario, AnswersAnEmailSubmittedThroughPostfix) {
                             "INTEGRATED"}));
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM declarations"), 1);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM programmes WHERE status = 'ACCEPTED' AND "
-                           "hms_profile_id = '" + day.Compact() + "-LI0001-GFQUIMP01-1'"),
+                           "hms_profile_id = '" +
+                           day.Compact() + "-LI0001-GFQUIMP01-1'"),
             1);
   auto outbox = CliJson({"outbox", "list", "--json"});
   ASSERT_EQ(outbox["replies"].size(), 1u) << outbox.dump(2);
@@ -93,7 +96,8 @@ TEST_F(DaemonScenario, JudgesSeededMessagesInReceptionOrderAtTheirInternalDate) 
   CommandResult run = bed_->Run({"run", "--once"});
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.out.find("Inbox: 3 waiting, 3 processed (2 integrated, 1 rejected, 0 ignored)"),
-            std::string::npos) << run.out;
+            std::string::npos)
+      << run.out;
 
   auto rows = ledger_->Rows("SELECT message_id, outcome, received_at FROM messages ORDER BY id");
   ASSERT_TRUE(rows) << ledger_->last_error();
@@ -103,18 +107,22 @@ TEST_F(DaemonScenario, JudgesSeededMessagesInReceptionOrderAtTheirInternalDate) 
                        {"<late@example.test>", "REJECTED", "2026-12-04T06:00:00.000Z"}}));
   // Judged at 2026-12-04 07:00, past the end of gas day 12-03 (12-04 06:00);
   // at the poll's own time it would have been in time.
-  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM diagnostics g JOIN messages m "
-                           "ON m.declaration_id = g.declaration_id "
-                           "WHERE m.message_id = '<late@example.test>' AND g.code = 'PAST_GAS_DAY'"),
-            1) << ledger_->last_error();
+  EXPECT_EQ(
+      ledger_->Count("SELECT count(*) FROM diagnostics g JOIN messages m "
+                     "ON m.declaration_id = g.declaration_id "
+                     "WHERE m.message_id = '<late@example.test>' AND g.code = 'PAST_GAS_DAY'"),
+      1)
+      << ledger_->last_error();
 
   auto programs = CliJson({"programs", "--site", "LI0001", "--gas-day", day.Iso(), "--json"});
   ASSERT_EQ(programs["hmsProfiles"].size(), 2u) << programs.dump(2);
   std::map<std::string, std::string> processed;
-  for (const auto& p : programs["hmsProfiles"]) processed[p["hmsProfileId"]] = p["processingDateTime"];
+  for (const auto& p : programs["hmsProfiles"])
+    processed[p["hmsProfileId"]] = p["processingDateTime"];
   EXPECT_EQ(processed["20261203-LI0001-GFQUIMP01-1"], "2026-12-02T10:00:00.000+01:00");
   EXPECT_EQ(processed["20261203-LI0001-GFQUIMP01-2"], "2026-12-02T11:00:00.000+01:00");
-  auto reference = CliJson({"reference", "--site", "LI0001", "--gas-day", day.Iso(), "--json"});
+  auto reference = CliJson({"reference", "--site", "LI0001", "--gas-day", day.Iso(), "--at",
+                            "2026-12-03T12:00:00+01:00", "--json"});
   EXPECT_EQ(reference["sourceHmsProfileId"], "20261203-LI0001-GFQUIMP01-2") << reference.dump(2);
 
   ExpectFolders(0, 2, 1, 0);
@@ -122,8 +130,10 @@ TEST_F(DaemonScenario, JudgesSeededMessagesInReceptionOrderAtTheirInternalDate) 
   ASSERT_EQ(replies.size(), 3u) << Logs();
   std::map<std::string, std::string> subject_of;
   for (const auto& r : replies) subject_of[r.in_reply_to] = r.subject;
-  EXPECT_TRUE(EndsWith(subject_of["<v1@example.test>"], kAccepted)) << subject_of["<v1@example.test>"];
-  EXPECT_TRUE(EndsWith(subject_of["<v2@example.test>"], kAccepted)) << subject_of["<v2@example.test>"];
+  EXPECT_TRUE(EndsWith(subject_of["<v1@example.test>"], kAccepted))
+      << subject_of["<v1@example.test>"];
+  EXPECT_TRUE(EndsWith(subject_of["<v2@example.test>"], kAccepted))
+      << subject_of["<v2@example.test>"];
   EXPECT_TRUE(EndsWith(subject_of["<late@example.test>"], kRejected))
       << subject_of["<late@example.test>"];
 }
@@ -141,6 +151,9 @@ TEST_F(DaemonScenario, RecoversFromADovecotOutage) {
   ASSERT_EQ(WaitForReplies(1, 20s).size(), 1u) << Logs();
 
   ASSERT_TRUE(stack_.StopDovecot());
+  // The daemon's IMAP session would otherwise outlive the master.
+  std::cout << "[ outage  ] ended " << EndDovecotLeftovers(stack_)
+            << " Dovecot processes left behind by StopDovecot\n";
   for (int i = 1; i < 4; ++i) {
     SmtpOutcome held = SendAsShipper(stack_, ShipperEmail({ids[i], GasDay::FromToday(10 + i), 1}),
                                      /*submission=*/false);
@@ -156,9 +169,12 @@ TEST_F(DaemonScenario, RecoversFromADovecotOutage) {
   ASSERT_TRUE(stack_.FlushQueue());
   std::vector<ReceivedMail> replies = WaitForReplies(4, 30s);
   ASSERT_EQ(replies.size(), 4u) << Logs();
-  ASSERT_TRUE(WaitUntil([&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 4; }, 5s))
+  ASSERT_TRUE(WaitUntil(
+      [&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 4; }, 5s))
       << Logs();
   std::this_thread::sleep_for(2s);  // a second reply would have come by now
+  auto after = CliJson({"status", "--json"});
+  EXPECT_EQ(after["healthy"], true) << after.dump(2);
   ASSERT_TRUE(daemon_->Stop());
 
   replies = WaitForReplies(4, 1s);
@@ -170,12 +186,12 @@ TEST_F(DaemonScenario, RecoversFromADovecotOutage) {
   for (const auto& r : replies) EXPECT_TRUE(EndsWith(r.subject, kAccepted)) << r.subject;
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages"), 4);
   EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT message_id) FROM messages "
-                           "WHERE outcome = 'INTEGRATED' AND duplicate_of IS NULL"), 4);
+                           "WHERE outcome = 'INTEGRATED' AND duplicate_of IS NULL"),
+            4);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM declarations"), 4);
-  EXPECT_EQ(ledger_->Count("SELECT count(DISTINCT declaration_id) FROM outbox WHERE state = 'SENT'"), 4);
+  EXPECT_EQ(
+      ledger_->Count("SELECT count(DISTINCT declaration_id) FROM outbox WHERE state = 'SENT'"), 4);
   ExpectFolders(0, 4, 0, 0);
-  auto after = CliJson({"status", "--json"});
-  EXPECT_EQ(after["healthy"], true) << after.dump(2);
 }
 
 // Given Postfix stopped, replies wait in the outbox (PENDING, attempts and
@@ -188,9 +204,13 @@ TEST_F(DaemonScenario, KeepsRepliesPendingWhilePostfixIsDown) {
                      SeedDate("2026-12-02 10:00:00", v)));
   }
   ASSERT_TRUE(daemon_->Start());
-  ASSERT_TRUE(WaitUntil([&] {
-    return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'PENDING' AND attempts >= 2") == 3;
-  }, 20s)) << ledger_->last_error() << Logs();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return ledger_->Count(
+                   "SELECT count(*) FROM outbox WHERE state = 'PENDING' AND attempts >= 2") == 3;
+      },
+      20s))
+      << ledger_->last_error() << Logs();
 
   auto outbox = CliJson({"outbox", "list", "--json"});
   ASSERT_EQ(outbox["replies"].size(), 3u) << outbox.dump(2);
@@ -198,7 +218,8 @@ TEST_F(DaemonScenario, KeepsRepliesPendingWhilePostfixIsDown) {
     EXPECT_EQ(r["state"], "PENDING") << r.dump(2);
     EXPECT_GE(r["attempts"].get<int>(), 1) << r.dump(2);
     EXPECT_NE(r["lastError"].get<std::string>().find(std::to_string(stack_.smtp_port())),
-              std::string::npos) << r.dump(2);
+              std::string::npos)
+        << r.dump(2);
     EXPECT_TRUE(r["sentAt"].is_null()) << r.dump(2);
   }
   ExpectFolders(0, 3, 0, 0);
@@ -206,7 +227,8 @@ TEST_F(DaemonScenario, KeepsRepliesPendingWhilePostfixIsDown) {
   EXPECT_GE(bed_->LogCount("not sent ("), 3) << Logs();
 
   ASSERT_TRUE(stack_.StartPostfix());
-  ASSERT_TRUE(WaitUntil([&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 3; }, 15s))
+  ASSERT_TRUE(WaitUntil(
+      [&] { return ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT'") == 3; }, 15s))
       << Logs();
   std::vector<ReceivedMail> replies = WaitForReplies(3, 10s);
   std::this_thread::sleep_for(2s);
@@ -220,7 +242,8 @@ TEST_F(DaemonScenario, KeepsRepliesPendingWhilePostfixIsDown) {
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages"), 3);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM declarations"), 3);
   // At least two failed attempts, then the one that went through.
-  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT' AND attempts >= 3"), 3);
+  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM outbox WHERE state = 'SENT' AND attempts >= 3"),
+            3);
 }
 
 // Given messages already processed and put back into a mailbox recreated
@@ -250,15 +273,19 @@ TEST_F(DaemonScenario, RecognisesMessagesRestoredUnderANewUidValidity) {
   CommandResult second = bed_->Run({"run", "--once"});
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   EXPECT_NE(second.out.find("Inbox: 4 waiting, 4 processed (1 integrated, 0 rejected, 3 ignored)"),
-            std::string::npos) << second.out;
+            std::string::npos)
+      << second.out;
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM declarations"), 4);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM outbox"), 4);
-  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages WHERE validity = " +
-                           std::to_string(validity)), 4);
-  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages m JOIN messages o ON o.id = m.duplicate_of "
-                           "WHERE m.message_id = o.message_id AND m.sha256 = o.sha256 "
-                           "AND m.outcome = 'IGNORED' AND m.folder = 'Processed' "
-                           "AND m.declaration_id IS NULL"), 3);
+  EXPECT_EQ(
+      ledger_->Count("SELECT count(*) FROM messages WHERE validity = " + std::to_string(validity)),
+      4);
+  EXPECT_EQ(
+      ledger_->Count("SELECT count(*) FROM messages m JOIN messages o ON o.id = m.duplicate_of "
+                     "WHERE m.message_id = o.message_id AND m.sha256 = o.sha256 "
+                     "AND m.outcome = 'IGNORED' AND m.folder = 'Processed' "
+                     "AND m.declaration_id IS NULL"),
+      3);
   // The restored copies go where the first ones went.
   ExpectFolders(0, 7, 0, 0);
   std::vector<ReceivedMail> replies = WaitForReplies(4, 10s);

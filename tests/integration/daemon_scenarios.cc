@@ -1,9 +1,10 @@
+// A flexmail installation on the mail stack, the binary run as a command or
+// as the service, and shippers' emails (see daemon_scenarios.h).
 #include "tests/integration/daemon_scenarios.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,12 +72,13 @@ std::string ReadWhole(const std::string& path) {
 
 std::string BinaryPath() {
   const char* dir = std::getenv("FLEXMAIL_BINARY_DIR");
-  return std::string(dir && *dir ? dir : ".") + "/daemon/flexmail";
+  return std::string(dir && *dir ? dir : FLEXMAIL_BINARY_DIR_DEFAULT) + "/daemon/flexmail";
 }
 
 std::string FixturePath() {
   const char* src = std::getenv("FLEXMAIL_SOURCE_DIR");
-  return std::string(src && *src ? src : ".") + "/tests/mail/fixtures/py-alternative-signature.eml";
+  return std::string(src && *src ? src : FLEXMAIL_SOURCE_DIR_DEFAULT) +
+         "/tests/mail/fixtures/py-alternative-signature.eml";
 }
 
 bool ReplaceOnce(std::string* text, std::string_view from, const std::string& to) {
@@ -90,8 +92,7 @@ bool ReplaceOnce(std::string* text, std::string_view from, const std::string& to
 }
 
 std::string Base64(std::string_view in) {
-  static const char kTable[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const char kTable[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
@@ -115,17 +116,12 @@ std::string Base64(std::string_view in) {
 
 std::string Csv(const Declaration& d) {
   const GasDay& g = d.gas_day;
-  std::string csv = "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;" + g.French() + ";" +
-                    g.French() + "\r\n";
+  std::string csv =
+      "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;" + g.French() + ";" + g.French() + "\r\n";
   csv += g.Compact() + "-LI0001-GFQUIMP01-" + std::to_string(d.version) + ";" + g.French() +
          ";LI0001;Quimper;02/12/2026;150000;02/12/2026;150000;0;1000000";
   for (int h = 0; h < 24; ++h) csv += ";" + std::to_string(d.quantity);
   return csv + "\r\n";
-}
-
-size_t AppendTo(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
 }
 
 struct Upload {
@@ -210,8 +206,9 @@ std::string ShipperEmail(const Declaration& d) {
   }
   const std::string old_name = "Export_DECLARATIONS_CCG-UPLOAD-20261203_20261202150000.csv";
   const auto name_pos = m.find(old_name);
-  if (!ReplaceOnce(&m, old_name,
-                   "Export_DECLARATIONS_CCG-UPLOAD-" + d.gas_day.Compact() + "_20261202150000.csv")) {
+  if (!ReplaceOnce(
+          &m, old_name,
+          "Export_DECLARATIONS_CCG-UPLOAD-" + d.gas_day.Compact() + "_20261202150000.csv")) {
     return m;
   }
   // The CSV part's base64 body: after its header section, up to the closing
@@ -317,6 +314,7 @@ CommandResult DaemonBed::Run(const std::vector<std::string>& args) const {
   if (pid == 0) {
     dup2(out_pipe[1], STDOUT_FILENO);
     dup2(err_pipe[1], STDERR_FILENO);
+    close_range(3, ~0U, 0);  // no test connection leaks into the command
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -337,6 +335,7 @@ CommandResult DaemonBed::Run(const std::vector<std::string>& args) const {
 
 std::string DaemonBed::LogTail(int lines) const {
   const std::string text = ReadWhole(log());
+  if (text.empty()) return "(empty)\n";
   std::size_t pos = text.size();
   for (int n = 0; n <= lines && pos > 0; ++n) {
     pos = text.rfind('\n', pos - 1);
@@ -359,7 +358,8 @@ DaemonProcess::~DaemonProcess() {
 AssertionResult DaemonProcess::Start() {
   if (pid_ > 0) return AssertionFailure() << "flexmail run already started (pid " << pid_ << ")";
   const int log = open(bed_.log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (log < 0) return AssertionFailure() << "cannot open " << bed_.log() << ": " << std::strerror(errno);
+  if (log < 0)
+    return AssertionFailure() << "cannot open " << bed_.log() << ": " << std::strerror(errno);
   std::vector<std::string> argv_s = {BinaryPath(), "--config", bed_.config(), "run"};
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -371,6 +371,7 @@ AssertionResult DaemonProcess::Start() {
     if (getppid() != parent) _exit(126);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
+    close_range(3, ~0U, 0);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -420,236 +421,11 @@ AssertionResult DaemonProcess::Stop(std::chrono::milliseconds limit) {
   return AssertionSuccess();
 }
 
-// ---------------------------------------------------------------- looking
-
-std::optional<std::vector<std::vector<std::string>>> LedgerView::Rows(const std::string& sql) {
-  error_.clear();
-  if (!fs::exists(path_)) {
-    error_ = path_ + " does not exist";
-    return std::nullopt;
-  }
-  sqlite3* db = nullptr;
-  const std::string uri = "file:" + path_ + "?mode=ro";
-  int rc = sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
-  std::vector<std::vector<std::string>> rows;
-  sqlite3_stmt* st = nullptr;
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(db, 5000);
-    rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-  }
-  while (rc == SQLITE_OK || rc == SQLITE_ROW) {
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) break;
-    std::vector<std::string> row;
-    for (int i = 0; i < sqlite3_column_count(st); ++i) {
-      const auto* text = sqlite3_column_text(st, i);
-      row.emplace_back(text ? reinterpret_cast<const char*>(text) : "");
-    }
-    rows.push_back(std::move(row));
-  }
-  if (rc != SQLITE_DONE) error_ = sql + ": " + (db ? sqlite3_errmsg(db) : "cannot open");
-  sqlite3_finalize(st);
-  sqlite3_close(db);
-  if (!error_.empty()) return std::nullopt;
-  return rows;
-}
-
-std::int64_t LedgerView::Count(const std::string& sql) {
-  auto rows = Rows(sql);
-  if (!rows || rows->empty() || rows->front().empty()) return -1;
-  return std::strtoll(rows->front().front().c_str(), nullptr, 10);
-}
-
-MailboxView::MailboxView(const MailStack& stack, std::string_view user)
-    : stack_(stack),
-      user_(user),
-      password_(stack.password(user)),
-      ca_(stack.ca_file().string()),
-      curl_(curl_easy_init()) {}
-
-MailboxView::~MailboxView() { curl_easy_cleanup(curl_); }
-
-bool MailboxView::Perform(const std::string& path, const std::string& command, std::string* body) {
-  body->clear();
-  curl_easy_reset(curl_);
-  const std::string url = stack_.imaps_url() + path;
-  curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl_, CURLOPT_USERNAME, user_.c_str());
-  curl_easy_setopt(curl_, CURLOPT_PASSWORD, password_.c_str());
-  curl_easy_setopt(curl_, CURLOPT_CAINFO, ca_.c_str());
-  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-  curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, 15000L);
-  if (!command.empty()) curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, command.c_str());
-  curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, AppendTo);
-  curl_easy_setopt(curl_, CURLOPT_WRITEDATA, body);
-  return curl_easy_perform(curl_) == CURLE_OK;
-}
-
-long MailboxView::Count(const std::string& folder) {
-  std::string body;
-  if (!Perform("", "STATUS " + folder + " (MESSAGES)", &body)) return -1;
-  auto pos = body.find("MESSAGES ");
-  return pos == std::string::npos ? -1 : std::atol(body.c_str() + pos + 9);
-}
-
-std::vector<std::uint64_t> MailboxView::Uids(const std::string& folder, bool* ok) {
-  std::string body;
-  const bool done = Perform(folder, "UID SEARCH ALL", &body);
-  if (ok) *ok = done;
-  std::vector<std::uint64_t> uids;
-  auto pos = body.find("SEARCH");
-  if (!done || pos == std::string::npos) return uids;
-  std::istringstream in(body.substr(pos + 6));
-  for (std::uint64_t uid; in >> uid;) uids.push_back(uid);
-  return uids;
-}
-
-std::string MailboxView::Header(const std::string& folder, std::uint64_t uid, bool* ok) {
-  std::string body;
-  const bool done = Perform(folder + ";UID=" + std::to_string(uid) + ";SECTION=HEADER", "", &body);
-  if (ok) *ok = done;
-  return done ? body : "";
-}
-
-std::string DecodeRfc2047(std::string_view text) {
-  auto hex = [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : std::toupper(c) - 'A' + 10;
-  };
-  auto b64 = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-  };
-  std::string out;
-  std::size_t i = 0;
-  bool last_was_word = false;
-  while (i < text.size()) {
-    const auto start = text.find("=?", i);
-    if (start == std::string_view::npos) {
-      out += text.substr(i);
-      break;
-    }
-    const auto q1 = text.find('?', start + 2);
-    const auto q2 = q1 == std::string_view::npos ? q1 : text.find('?', q1 + 1);
-    const auto end = q2 == std::string_view::npos ? q2 : text.find("?=", q2 + 1);
-    if (end == std::string_view::npos) {
-      out += text.substr(i);
-      break;
-    }
-    std::string_view between = text.substr(i, start - i);
-    // Blanks between two encoded words are not part of the text.
-    if (!(last_was_word && between.find_first_not_of(" \t\r\n") == std::string_view::npos)) {
-      out += between;
-    }
-    const char enc = static_cast<char>(std::toupper(text[q1 + 1]));
-    std::string_view data = text.substr(q2 + 1, end - q2 - 1);
-    if (enc == 'Q') {
-      for (std::size_t k = 0; k < data.size(); ++k) {
-        if (data[k] == '_') {
-          out += ' ';
-        } else if (data[k] == '=' && k + 2 < data.size()) {
-          out += static_cast<char>(hex(data[k + 1]) * 16 + hex(data[k + 2]));
-          k += 2;
-        } else {
-          out += data[k];
-        }
-      }
-    } else {
-      unsigned acc = 0;
-      int bits = 0;
-      for (char c : data) {
-        int v = b64(c);
-        if (v < 0) continue;
-        acc = (acc << 6) | static_cast<unsigned>(v);
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          out += static_cast<char>((acc >> bits) & 0xff);
-        }
-      }
-    }
-    i = end + 2;
-    last_was_word = true;
-  }
-  return out;
-}
-
-std::string HeaderField(const std::string& header, std::string_view name) {
-  std::istringstream in(header);
-  std::string value;
-  bool inside = false;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (inside && !line.empty() && (line[0] == ' ' || line[0] == '\t')) {
-      value += line;  // unfolding removes the line break only
-      continue;
-    }
-    if (inside) break;
-    if (line.size() > name.size() && line[name.size()] == ':' &&
-        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      inside = true;
-      value = line.substr(name.size() + 1);
-    }
-  }
-  const auto b = value.find_first_not_of(" \t");
-  return b == std::string::npos ? "" : DecodeRfc2047(value.substr(b));
-}
-
-std::vector<ReceivedMail> ReadMailbox(MailboxView& box, const std::string& folder) {
-  std::vector<ReceivedMail> mails;
-  bool ok = false;
-  for (std::uint64_t uid : box.Uids(folder, &ok)) {
-    bool got = false;
-    const std::string h = box.Header(folder, uid, &got);
-    if (!got) {
-      ADD_FAILURE() << "cannot read UID " << uid << " of " << folder;
-      continue;
-    }
-    mails.push_back({uid, HeaderField(h, "From"), HeaderField(h, "Subject"),
-                     HeaderField(h, "Message-ID"), HeaderField(h, "In-Reply-To"),
-                     HeaderField(h, "Auto-Submitted")});
-  }
-  if (!ok) ADD_FAILURE() << "cannot search " << folder;
-  return mails;
-}
-
-bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
-}
-
-std::string SeedDate(const std::string& base, int offset_s) {
-  using namespace std::chrono;
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  std::sscanf(base.c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s);
-  const sys_seconds t = sys_days{year{y} / mo / d} + hours{h} + minutes{mi} + seconds{s + offset_s};
-  const auto day = floor<days>(t);
-  const year_month_day ymd{day};
-  const hh_mm_ss<seconds> tod{t - day};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02ld:%02ld:%02ld +0100", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(tod.hours().count()), static_cast<long>(tod.minutes().count()),
-                static_cast<long>(tod.seconds().count()));
-  return buf;
-}
-
-}  // namespace flexmail::test
-
-namespace flexmail::test {
-
 // ---------------------------------------------------------------- fixture
 
 void DaemonScenario::SetUp() {
+  ASSERT_EQ(access(BinaryPath().c_str(), X_OK), 0)
+      << BinaryPath() << " is not there: build the flexmail target";
   ASSERT_TRUE(stack_.Start());  // the message carries the servers' logs
   Rewire(DaemonConfig::For(stack_));
 }

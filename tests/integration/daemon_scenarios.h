@@ -63,6 +63,13 @@ struct SmtpOutcome {
 };
 SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission = true);
 
+// After MailStack::StopDovecot only Dovecot's master is gone: its children
+// (imap sessions, imap-login, auth...) live on as orphans, and a client that
+// kept its connection is still served. This ends them (SIGKILL, by PID, only
+// the processes titled with this stack's Dovecot instance name), as a real
+// outage would; returns how many there were.
+int EndDovecotLeftovers(const MailStack& stack);
+
 // ---------------------------------------------------------------- flexmail
 
 struct DaemonConfig {

@@ -79,7 +79,7 @@ TEST_F(SmtpTest, SendsAndArrivesIntact) {
 // require_tls against the port without STARTTLS: refused before anything is sent.
 TEST_F(SmtpTest, PlaintextPortIsRefusedWithRequireTls) {
   SendResult r = SendToShipper(Options(stack_.smtp_plain_port()));
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_EQ(r.detail, "SMTP server " + endpoint(stack_.smtp_plain_port()) +
                           " does not offer STARTTLS; refusing plaintext");
   ExpectNothingDelivered();
@@ -91,19 +91,19 @@ TEST_F(SmtpTest, NoAuthOfferedMeansNothingSent) {
   SmtpOptions o = Options(stack_.smtp_plain_port());
   o.require_tls = false;
   SendResult r = SendToShipper(o);
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_EQ(r.detail, "not sent: SMTP server " + endpoint(stack_.smtp_plain_port()) +
                           " did not authenticate user shipper (AUTH not offered); refusing to "
                           "send unauthenticated");
   ExpectNothingDelivered();
 }
 
-// A refused password is permanent and quotes the server's refusal.
+// A refused password makes the relay unusable and quotes the server's refusal.
 TEST_F(SmtpTest, WrongPasswordIsPermanent) {
   SmtpOptions o = Options();
   o.password = "not-the-password";
   SendResult r = SendToShipper(o);
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_TRUE(r.detail.starts_with("SMTP login refused for user shipper at " +
                                    endpoint(stack_.smtp_port()) + ": 535 5.7.8 Error: "
                                    "authentication failed"))
@@ -111,12 +111,12 @@ TEST_F(SmtpTest, WrongPasswordIsPermanent) {
   EXPECT_EQ(r.detail.find("not-the-password"), std::string::npos);
 }
 
-// The system CA bundle does not know the stack's CA: permanent, naming host and CA.
+// The system CA bundle does not know the stack's CA: relay unusable, naming host and CA.
 TEST_F(SmtpTest, UntrustedCertificateIsPermanent) {
   SmtpOptions o = Options();
   o.ca_file.clear();
   SendResult r = SendToShipper(o);
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_EQ(r.detail, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle): "
                       "SSL certificate problem: unable to get local issuer certificate");
 }

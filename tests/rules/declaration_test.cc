@@ -259,7 +259,7 @@ TEST(DeclarationKeys, SnapshotKeysOf) {
   ParsedDeclaration d = test::MakeDeclaration(
       {test::MakeFile(D(), {Quimper(1, Flat(1)), Martigues(1, Flat(1)), unknown}),
        test::MakeFile(D().Next(), {Quimper(1, Flat(1), D().Next())})});
-  SnapshotKeys k = SnapshotKeysOf(d, test::ExamplesReferential());
+  SnapshotKeys k = SnapshotKeysOf(d, test::ExamplesReferential(), OnD(12, 5));
   EXPECT_EQ(k.programme_ids,
             (std::set<std::string>{"20261203-LI0001-GFQUIMP01-1", "20261203-LI0002-GFMART01-1",
                                    "20261203-LI0999-GFQUIMP01-2", "20261204-LI0001-GFQUIMP01-1"}));
@@ -268,6 +268,7 @@ TEST(DeclarationKeys, SnapshotKeysOf) {
                 {"LI0001", D()}, {"LI0002", D()}, {"LI0999", D()}, {"LI0001", D().Next()}}));
   EXPECT_EQ(k.meshes, (std::set<std::string>{"ME0005", "ME0008"}));
   EXPECT_EQ(k.days, (std::set<GasDay>{D(), D().Next()}));
+  EXPECT_EQ(k.at, OnD(12, 5));
 }
 
 TEST(DeclarationDst, NonexistentHourComparedAsZero) {

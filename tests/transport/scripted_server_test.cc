@@ -145,7 +145,7 @@ TEST(ScriptedServerTest, SmtpWithoutAuthNeverGetsTheMessage) {
   ScriptedServer server("220 scripted ESMTP\r\n", SmtpScript{});
   SendResult r = SmtpSender(Smtp(server.port()))
                      .Send("declarations@example.test", {"ops@example.test"}, kMessage);
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_EQ(r.detail, "not sent: SMTP server smtp://127.0.0.1:" + std::to_string(server.port()) +
                           " did not authenticate user shipper (AUTH not offered); refusing to "
                           "send unauthenticated");
@@ -243,7 +243,7 @@ TEST(ScriptedServerTest, UrlsWithCredentialsAreRefused) {
   SmtpOptions so = Smtp(1);
   so.url = "smtp://shipper:" + std::string(kPassword) + "@127.0.0.1:587";
   SendResult r = SmtpSender(so).Send("a@example.test", {"b@example.test"}, kMessage);
-  EXPECT_EQ(r.outcome, SendOutcome::kPermanent);
+  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
   EXPECT_EQ(r.detail.find(kPassword), std::string::npos) << r.detail;
 }
 
