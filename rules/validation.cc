@@ -48,7 +48,8 @@ class Checker {
   const Referential& ref_;
   const LedgerSnapshot& snap_;
   ValidationResult* out_;
-  std::set<std::tuple<std::string, GasDay, int>> seen_versions_;
+  // Views into the declaration being checked, which outlives the checker.
+  std::set<std::tuple<std::string_view, GasDay, int>> seen_versions_;
 
  public:
   // Lines that could not be judged; each must carry an error (see Finish).
@@ -270,6 +271,9 @@ ValidationResult ValidateDeclaration(const ParsedDeclaration& d, std::string_vie
                                     CodeText(Code::NO_DECLARATION_FILE), "", 0, 0});
   }
   Checker checker(sender, received_at, ref, snap, &out);
+  size_t lines = 0;
+  for (const auto& f : d.files) lines += f.programmes.size();
+  out.programmes.reserve(lines);
   for (const auto& f : d.files) {
     for (const auto& pl : f.programmes) checker.CheckLine(f, pl);
   }
