@@ -14,6 +14,9 @@
 namespace flexmail::bench {
 namespace {
 
+// state.range(0): versions per (site, gas day) before the next day; 0 means
+// every declaration is a new version of the same day (the worst case: the
+// snapshot then reads an ever longer history).
 void BM_DurableSubmit(benchmark::State& state) {
   char tmpl[] = "/tmp/flexmail-bench-XXXXXX";
   std::string dir = mkdtemp(tmpl);
@@ -30,10 +33,15 @@ void BM_DurableSubmit(benchmark::State& state) {
   std::string err;
   ParseInstant("2026-12-02T15:00:00Z", &t, &err);
   std::vector<double> ms;
-  int version = 1;
+  int submitted = 0;
   for (auto _ : state) {
+    const int per_day = static_cast<int>(state.range(0));
+    const int n = submitted++;
+    const GasDay day(GasDay::ParseIso("2026-12-03")->days() +
+                     date::days{per_day ? n / per_day : 0});
+    const int version_of_day = per_day ? n % per_day + 1 : n + 1;
     DeclarationEnvelope env{"ops@engie.example", t, "cli",
-                            {RawFile{kFileName, DeclarationCsv(1, version++)}}};
+                            {RawFile{FileNameFor(day), DeclarationCsv(1, version_of_day, day)}}};
     auto start = std::chrono::steady_clock::now();
     Verdict v;
     ProcessOptions options;
@@ -52,7 +60,12 @@ void BM_DurableSubmit(benchmark::State& state) {
   ledger.reset();
   std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_DurableSubmit)->UseManualTime()->Iterations(2000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DurableSubmit)
+    ->Arg(0)
+    ->Arg(20)
+    ->UseManualTime()
+    ->Iterations(2000)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace flexmail::bench
