@@ -33,19 +33,53 @@ SendResult Result(SendOutcome outcome, std::string detail) {
 
 }  // namespace
 
-// The DATA upload, read by curl from memory.
+// The DATA upload, read by curl from memory, and what this transfer learnt
+// about its connection.
 struct SmtpSender::Upload {
   const std::string* raw = nullptr;
   std::size_t pos = 0;
   const ReplyLines* auth_proof = nullptr;  // set when authentication is required
+  bool connection_authenticated = false;  // the kept connection, before this transfer
+  bool opened_connection = false;         // set by OnNewSocket
   bool refused_unauthenticated = false;
 };
 
+struct SmtpSender::Attempt {
+  CURLcode code = CURLE_OK;
+  long response = 0;
+  bool opened_connection = false;
+  bool refused_unauthenticated = false;
+  std::string line;        // the server's reply that decided it, printable
+  std::string curl_error;  // curl's explanation, printable
+};
+
+namespace {
+
+// curl creates a socket only for a new connection: the place to learn that
+// this transfer did not reuse the kept one.
+int OnNewSocket(void* opened, curl_socket_t, curlsocktype) {
+  *static_cast<bool*>(opened) = true;
+  return CURL_SOCKOPT_OK;
+}
+
+// What a kept connection the server has dropped looks like: the next
+// command finds the socket closed, or the server's farewell (421).
+bool LooksDropped(const CURLcode code, long response) {
+  return code == CURLE_SEND_ERROR || code == CURLE_RECV_ERROR || code == CURLE_GOT_NOTHING ||
+         (code != CURLE_OK && response == 421);
+}
+
+}  // namespace
+
 // curl asks for the message only once the server has said 354 to DATA: the
-// last moment to refuse a transaction that skipped AUTH.
+// last moment to refuse a transaction that skipped AUTH. On a reused
+// connection the proof is the 235 its opening transfer saw.
 std::size_t SmtpSender::ReadUpload(char* buf, std::size_t size, std::size_t n, void* p) {
   auto* up = static_cast<Upload*>(p);
-  if (up->auth_proof != nullptr && !up->auth_proof->saw_watched()) {
+  const bool authenticated =
+      up->auth_proof == nullptr || up->auth_proof->saw_watched() ||
+      (!up->opened_connection && up->connection_authenticated);
+  if (!authenticated) {
     up->refused_unauthenticated = true;
     return CURL_READFUNC_ABORT;
   }
@@ -55,7 +89,8 @@ std::size_t SmtpSender::ReadUpload(char* buf, std::size_t size, std::size_t n, v
   return len;
 }
 
-SmtpSender::SmtpSender(SmtpOptions options) : options_(std::move(options)) {
+SmtpSender::SmtpSender(SmtpOptions options)
+    : options_(std::move(options)), easy_(std::make_unique<CurlEasy>()) {
   ServerUrl url;
   config_error_ = ParseServerUrl(options_.url, &url);
   if (!config_error_.empty()) {
@@ -69,13 +104,15 @@ SmtpSender::SmtpSender(SmtpOptions options) : options_(std::move(options)) {
   host_ = url.host;
 }
 
+SmtpSender::~SmtpSender() = default;
+
 SendResult SmtpSender::Send(const std::string& from, const std::vector<std::string>& recipients,
                             const std::string& raw) {
   if (!config_error_.empty()) return Result(SendOutcome::kRelayUnusable, config_error_);
   if (std::string bad = CheckEnvelope(from, recipients); !bad.empty()) {
     return Result(SendOutcome::kPermanent, "not sent: " + bad);
   }
-  CurlEasy easy;
+  if (!easy_->ok()) return Result(SendOutcome::kTransient, "out of memory");
   CurlSlist rcpt;
   for (const std::string& r : recipients) {
     curl_slist* next = curl_slist_append(rcpt.get(), ("<" + r + ">").c_str());
@@ -83,33 +120,48 @@ SendResult SmtpSender::Send(const std::string& from, const std::vector<std::stri
     (void)rcpt.release();  // next is the same list, one longer
     rcpt.reset(next);
   }
-  if (!easy.ok()) return Result(SendOutcome::kTransient, "out of memory");
   const std::string mail_from = "<" + from + ">";
-  ReplyLines lines("235");  // 235: "authentication successful", and nothing else
-  Upload up{&raw, 0, options_.require_auth ? &lines : nullptr, false};
-  BoundedSink ignored(64 * 1024);  // SMTP has no body to download
-  SetUp(&easy, mail_from, rcpt.get(), &up);
-  lines.Attach(easy.get());
-  ignored.AttachBody(easy.get());
-
-  const CURLcode code = curl_easy_perform(easy.get());
-  long response = 0;
-  curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &response);
-  if (up.refused_unauthenticated) {
-    return Result(SendOutcome::kRelayUnusable,
-                  "not sent: SMTP server " + endpoint_ + " did not authenticate user " +
-                      PrintableText(options_.username) +
-                      " (AUTH not offered); refusing to send unauthenticated");
+  Attempt a = Transfer(mail_from, rcpt.get(), raw, false);
+  // The server may close an idle connection at any time; that says nothing
+  // about the relay. Should the message have been accepted just before the
+  // drop, it goes twice: replies are sent at least once, never lost.
+  if (!a.opened_connection && LooksDropped(a.code, a.response)) {
+    a = Transfer(mail_from, rcpt.get(), raw, true);
   }
-  return Classify(code, response, PrintableText(lines.LastWithCode(response)),
-                  easy.error_text());
+  return Classify(a);
 }
 
-void SmtpSender::SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist* rcpt,
-                       Upload* upload) const {
-  CURL* h = easy->get();
-  easy->Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
-                 options_.request_timeout});
+SmtpSender::Attempt SmtpSender::Transfer(const std::string& mail_from, curl_slist* rcpt,
+                                         const std::string& raw, bool fresh) {
+  ReplyLines lines("235");  // 235: "authentication successful", and nothing else
+  Upload up;
+  up.raw = &raw;
+  up.auth_proof = options_.require_auth ? &lines : nullptr;
+  up.connection_authenticated = connection_authenticated_;
+  BoundedSink ignored(64 * 1024);  // SMTP has no body to download
+  SetUp(mail_from, rcpt, &up, fresh);
+  lines.Attach(easy_->get());
+  ignored.AttachBody(easy_->get());
+
+  Attempt a;
+  a.code = curl_easy_perform(easy_->get());
+  curl_easy_getinfo(easy_->get(), CURLINFO_RESPONSE_CODE, &a.response);
+  a.opened_connection = up.opened_connection;
+  a.refused_unauthenticated = up.refused_unauthenticated;
+  a.line = PrintableText(lines.LastWithCode(a.response));
+  a.curl_error = easy_->error_text();
+  if (up.opened_connection) {
+    ++connections_opened_;
+    connection_authenticated_ = lines.saw_watched();
+  }
+  return a;
+}
+
+void SmtpSender::SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* upload,
+                       bool fresh) {
+  CURL* h = easy_->get();
+  easy_->Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
+                  options_.request_timeout});
   curl_easy_setopt(h, CURLOPT_URL, endpoint_.c_str());
   if (endpoint_.starts_with("smtp:")) {
     curl_easy_setopt(h, CURLOPT_USE_SSL,
@@ -119,6 +171,9 @@ void SmtpSender::SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist*
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
   }
+  curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, &OnNewSocket);
+  curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, &upload->opened_connection);
+  if (fresh) curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
@@ -130,10 +185,17 @@ void SmtpSender::SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist*
 // The table of outcomes: kPermanent when this message can never go,
 // kRelayUnusable when no message can until someone fixes the relay or the
 // configuration, kTransient when a later try may work.
-SendResult SmtpSender::Classify(int curl_code, long response, const std::string& line,
-                                const std::string& curl_error) const {
-  const auto code = static_cast<CURLcode>(curl_code);
-  const std::string error = CurlErrorText(code, curl_error);
+SendResult SmtpSender::Classify(const Attempt& a) const {
+  if (a.refused_unauthenticated) {
+    return Result(SendOutcome::kRelayUnusable,
+                  "not sent: SMTP server " + endpoint_ + " did not authenticate user " +
+                      PrintableText(options_.username) +
+                      " (AUTH not offered); refusing to send unauthenticated");
+  }
+  const CURLcode code = a.code;
+  const long response = a.response;
+  const std::string& line = a.line;
+  const std::string error = CurlErrorText(code, a.curl_error);
   if (code == CURLE_OK) return Result(SendOutcome::kSent, line);
   if (code == CURLE_USE_SSL_FAILED) {
     return Result(SendOutcome::kRelayUnusable,

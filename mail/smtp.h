@@ -1,6 +1,9 @@
 // SmtpSender: hands a message to an SMTP server (submission), through
-// libcurl. One connection per message: replies are few, and a fresh
-// connection makes "did we authenticate?" a property of this send alone.
+// libcurl. The connection is kept between messages (a backlog's replies
+// would otherwise each pay a TCP, TLS and AUTH exchange): "did we
+// authenticate?" is therefore a property of the connection, recorded when
+// it is opened. A kept connection the server has meanwhile dropped is
+// replaced once, at once, by a fresh one.
 //
 // Promises:
 //  - TLS is verified (CA file or the system bundle); with require_tls an
@@ -22,6 +25,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,22 +55,32 @@ struct SmtpOptions {
 class SmtpSender final : public MailSender {
  public:
   explicit SmtpSender(SmtpOptions options);
+  ~SmtpSender() override;  // says QUIT on the kept connection
 
   // `from` may be empty (null reverse-path, "<>"). `raw` is the message with
   // CRLF line ends; libcurl does the dot-stuffing.
   SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
                   const std::string& raw) override;
 
+  // Connections opened so far (for tests and diagnostics).
+  int connections_opened() const { return connections_opened_; }
+
  private:
   struct Upload;
+  struct Attempt;
   static std::size_t ReadUpload(char* buf, std::size_t size, std::size_t n, void* upload);
+  // One SMTP transaction on the kept connection, or on a new one when
+  // `fresh` is set or none is alive.
+  Attempt Transfer(const std::string& mail_from, curl_slist* rcpt, const std::string& raw,
+                   bool fresh);
   // The options of one transfer; `upload` is the DATA source read by curl.
-  void SetUp(CurlEasy* easy, const std::string& mail_from, curl_slist* rcpt,
-             Upload* upload) const;
-  SendResult Classify(int curl_code, long response, const std::string& line,
-                      const std::string& curl_error) const;
+  void SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* upload, bool fresh);
+  SendResult Classify(const Attempt& a) const;
 
   SmtpOptions options_;
+  std::unique_ptr<CurlEasy> easy_;  // holds the kept connection
+  bool connection_authenticated_ = false;  // the kept connection got 235 to AUTH
+  int connections_opened_ = 0;
   std::string config_error_;  // set by the constructor when the options are unusable
   std::string endpoint_;      // "smtp://host:port", for messages
   std::string host_;

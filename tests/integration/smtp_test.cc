@@ -76,6 +76,38 @@ TEST_F(SmtpTest, SendsAndArrivesIntact) {
   EXPECT_NE(got.find("Received: from "), std::string::npos);
 }
 
+// Replies of a backlog share one connection (one TLS handshake, one AUTH),
+// and each arrives.
+TEST_F(SmtpTest, KeepsOneConnectionAcrossSends) {
+  SmtpSender sender(Options());
+  for (int i = 0; i < 5; ++i) {
+    SendResult r = sender.Send(stack_.address(kShipperUser), {stack_.address(kShipperUser)},
+                               kReply);
+    ASSERT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail << stack_.LogTail();
+  }
+  EXPECT_EQ(sender.connections_opened(), 1);
+  EXPECT_EQ(WaitForInbox(stack_, kShipperUser, 5).size(), 5u) << stack_.LogTail();
+}
+
+// A kept connection the server dropped (Postfix restarted meanwhile) is
+// replaced by a new one at once: the send succeeds, nothing is lost.
+TEST_F(SmtpTest, ReconnectsWhenTheKeptConnectionWasDropped) {
+  SmtpSender sender(Options());
+  auto send = [&] {
+    return sender.Send(stack_.address(kShipperUser), {stack_.address(kShipperUser)}, kReply);
+  };
+  ASSERT_EQ(send().outcome, SendOutcome::kSent);
+  // Delivered before the stop: Postfix would deliver again a message it was
+  // delivering when stopped.
+  ASSERT_EQ(WaitForInbox(stack_, kShipperUser, 1).size(), 1u) << stack_.LogTail();
+  ASSERT_TRUE(stack_.StopPostfix());
+  ASSERT_TRUE(stack_.StartPostfix());
+  SendResult r = send();
+  EXPECT_EQ(r.outcome, SendOutcome::kSent) << r.detail << stack_.LogTail();
+  EXPECT_EQ(sender.connections_opened(), 2);
+  EXPECT_EQ(WaitForInbox(stack_, kShipperUser, 2).size(), 2u) << stack_.LogTail();
+}
+
 // require_tls against the port without STARTTLS: refused before anything is sent.
 TEST_F(SmtpTest, PlaintextPortIsRefusedWithRequireTls) {
   SendResult r = SendToShipper(Options(stack_.smtp_plain_port()));
@@ -90,11 +122,17 @@ TEST_F(SmtpTest, PlaintextPortIsRefusedWithRequireTls) {
 TEST_F(SmtpTest, NoAuthOfferedMeansNothingSent) {
   SmtpOptions o = Options(stack_.smtp_plain_port());
   o.require_tls = false;
-  SendResult r = SendToShipper(o);
-  EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable);
-  EXPECT_EQ(r.detail, "not sent: SMTP server " + endpoint(stack_.smtp_plain_port()) +
-                          " did not authenticate user shipper (AUTH not offered); refusing to "
-                          "send unauthenticated");
+  SmtpSender sender(o);
+  // Twice with one sender: a second transaction, whatever connection it
+  // uses, is no more authenticated than the first.
+  for (int i = 0; i < 2; ++i) {
+    SendResult r = sender.Send(stack_.address(kShipperUser), {stack_.address(kShipperUser)},
+                               kReply);
+    EXPECT_EQ(r.outcome, SendOutcome::kRelayUnusable) << i;
+    EXPECT_EQ(r.detail, "not sent: SMTP server " + endpoint(stack_.smtp_plain_port()) +
+                            " did not authenticate user shipper (AUTH not offered); refusing "
+                            "to send unauthenticated");
+  }
   ExpectNothingDelivered();
 }
 

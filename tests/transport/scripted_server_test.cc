@@ -56,8 +56,15 @@ struct SmtpScript {
   std::string auth_reply;  // non-empty: AUTH PLAIN is offered and answered so
   std::string rcpt_reply = "250 2.1.5 ok\r\n";
   std::string data_reply = "250 2.0.0 queued\r\n";
+  int farewell_at_mail = 0;  // > 0: the n-th MAIL gets 421, as from a server closing
   std::shared_ptr<bool> in_data = std::make_shared<bool>(false);
+  std::shared_ptr<int> mails = std::make_shared<int>(0);
+  std::shared_ptr<bool> in_auth = std::make_shared<bool>(false);
   std::string operator()(const std::string& line) const {
+    if (*in_auth) {  // the credentials, after our 334
+      *in_auth = false;
+      return auth_reply;
+    }
     if (*in_data) {
       if (line != ".") return "";
       *in_data = false;
@@ -67,8 +74,15 @@ struct SmtpScript {
       return auth_reply.empty() ? "250-scripted\r\n250 8BITMIME\r\n"
                                 : "250-scripted\r\n250-AUTH PLAIN\r\n250 8BITMIME\r\n";
     }
+    if (line == "AUTH PLAIN") {  // curl sends the credentials on request
+      *in_auth = true;
+      return "334 \r\n";
+    }
     if (line.starts_with("AUTH")) return auth_reply;
-    if (line.starts_with("MAIL")) return "250 2.1.0 ok\r\n";
+    if (line.starts_with("MAIL")) {
+      return ++*mails == farewell_at_mail ? "421 4.4.2 scripted: timeout, closing\r\n"
+                                          : "250 2.1.0 ok\r\n";
+    }
     if (line.starts_with("RCPT")) return rcpt_reply;
     if (line.starts_with("DATA")) {
       *in_data = true;
@@ -219,6 +233,59 @@ TEST(ScriptedServerTest, ImapLoginUnavailableIsTransient) {
   EXPECT_EQ(s.message(), "IMAP server imap://127.0.0.1:" + std::to_string(server.port()) +
                              " cannot log user flexmail in for now: NO [UNAVAILABLE] Temporary "
                              "authentication failure.");
+}
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// A kept connection carries its authentication: the second message goes
+// without a second AUTH, and is not refused as unauthenticated.
+TEST(ScriptedServerTest, SmtpKeptConnectionStaysAuthenticated) {
+  SmtpScript script;
+  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
+  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  SmtpSender sender(Smtp(server.port()));
+  for (int i = 0; i < 2; ++i) {
+    SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
+    EXPECT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail << server.Transcript();
+  }
+  EXPECT_EQ(sender.connections_opened(), 1);
+  EXPECT_EQ(Count(server.Transcript(), "AUTH PLAIN"), 1) << server.Transcript();
+  EXPECT_EQ(Count(server.Transcript(), "body line"), 2) << server.Transcript();
+}
+
+// A kept connection the server is closing (421 to MAIL) is replaced at once
+// by a new, authenticated one: the message goes, nothing to retry later.
+TEST(ScriptedServerTest, SmtpReplacesAKeptConnectionTheServerCloses) {
+  SmtpScript script;
+  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
+  script.farewell_at_mail = 2;
+  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  SmtpSender sender(Smtp(server.port()));
+  for (int i = 0; i < 2; ++i) {
+    SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
+    EXPECT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail;
+  }
+  EXPECT_EQ(sender.connections_opened(), 2);
+  EXPECT_EQ(Count(server.Transcript(), "AUTH PLAIN"), 2) << server.Transcript();
+  EXPECT_EQ(Count(server.Transcript(), "MAIL FROM"), 3) << server.Transcript();
+  EXPECT_EQ(Count(server.Transcript(), "body line"), 2) << server.Transcript();
+}
+
+// A fresh connection answered 421 is not retried at once: later, by the outbox.
+TEST(ScriptedServerTest, SmtpFarewellOnAFreshConnectionIsTransient) {
+  SmtpScript script;
+  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
+  script.farewell_at_mail = 1;
+  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  SmtpSender sender(Smtp(server.port()));
+  SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
+  EXPECT_EQ(r.outcome, SendOutcome::kTransient) << r.detail;
+  EXPECT_EQ(r.detail, "421 4.4.2 scripted: timeout, closing");
+  EXPECT_EQ(Count(server.Transcript(), "MAIL FROM"), 1) << server.Transcript();
 }
 
 // Addresses that could inject commands are refused before connecting.
