@@ -100,6 +100,7 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
   if (!s.ok()) return s;
   Count(r, stats);
   LogIntake(r);
+  if (r.reply_id && on_reply_queued_) on_reply_queued_();
   return mailbox_->File(e, r.folder);
 }
 
@@ -197,7 +198,8 @@ Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
 
 namespace flexmail {
 
-PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop) {
+PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop,
+                         const Status* drained) {
   PollRecord rec;
   rec.started_at = clock_.Now();
   Status s = PollInbox(stats, stop);
@@ -206,7 +208,7 @@ PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop) {
     rec.error = "inbox " + mailbox_->name() + ": " + Printable(s.ToString());
     mailbox_->Close();  // a fresh connection next time
   }
-  Status d = DrainOutbox(stats, stop);
+  Status d = drained ? *drained : DrainOutbox(stats, stop);
   if (!d.ok()) {
     rec.ok = false;
     rec.error += (rec.error.empty() ? "" : "; ") + ("outbox: " + Printable(d.ToString()));

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "daemon/intake.h"
 
@@ -34,7 +35,12 @@ class Runner {
   // Sends the replies due now; non-ok when the relay is unusable.
   Status DrainOutbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
   // One poll and one drain, recorded in the ledger for `flexmail status`.
-  PollRecord Cycle(PassStats* stats, const std::atomic<bool>* stop = nullptr);
+  // With `drained` (the service's sender thread drains), no drain here: the
+  // record carries that drain's outcome instead.
+  PollRecord Cycle(PassStats* stats, const std::atomic<bool>* stop = nullptr,
+                   const Status* drained = nullptr);
+  // Called after each message whose reply was queued, once committed.
+  void set_on_reply_queued(std::function<void()> f) { on_reply_queued_ = std::move(f); }
 
  private:
   Status HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats);
@@ -47,6 +53,7 @@ class Runner {
   Mailbox* mailbox_;
   MailSender* sender_;
   const Clock& clock_;
+  std::function<void()> on_reply_queued_;
 };
 
 // The delay before attempt n+1 after n failed attempts: initial * 2^(n-1),

@@ -6,6 +6,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "daemon/log.h"
+#include "daemon/outbox_worker.h"
 
 namespace flexmail {
 namespace {
@@ -47,22 +48,48 @@ const std::atomic<bool>* InstallStopHandlers() {
   return &g_stop;
 }
 
+namespace {
+
+// The sender thread, when replies have somewhere to go: with its own
+// ledger connection. Null (replies wait, logged) when none can be opened.
+std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* sender,
+                                          const Clock& clock) {
+  if (!sender) return nullptr;
+  std::unique_ptr<Ledger> ledger;
+  Status s = Ledger::Open(config.database_path, &ledger);
+  if (!s.ok()) {
+    LogError("cannot open the ledger for the outbox: " + s.ToString());
+    return nullptr;
+  }
+  auto worker = std::make_unique<OutboxWorker>(config, std::move(ledger), sender, clock,
+                                               config.inbox.poll_interval);
+  worker->Start();
+  return worker;
+}
+
+}  // namespace
+
 int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
                const Clock& clock, const std::atomic<bool>* stop) {
-  Runner runner(config, ledger, mailbox, sender, clock);
   LogInfo("flexmail started: inbox " + mailbox->name() + ", poll every " +
           std::to_string(config.inbox.poll_interval.count()) + " s" +
           (sender ? "" : "; no [smtp] nor [outbox] directory: replies wait in the ledger"));
+  std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock);
+  if (sender && !worker) return 1;
+  Runner runner(config, ledger, mailbox, nullptr, clock);
+  if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
   sd_notify(0, "READY=1");
   while (!stop->load()) {
     auto next = std::chrono::steady_clock::now() + config.inbox.poll_interval;
     PassStats stats;
-    PollRecord rec = runner.Cycle(&stats, stop);
+    const Status drained = worker ? worker->last_status() : Status::Ok();
+    PollRecord rec = runner.Cycle(&stats, stop, &drained);
     if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
     Notify(rec, PendingReplies(ledger));
     SleepUntil(next, stop);
   }
   sd_notify(0, "STOPPING=1");
+  if (worker) worker->Stop();  // the reply being sent finishes
   mailbox->Close();
   LogInfo("flexmail stopped");
   return 0;

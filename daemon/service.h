@@ -1,5 +1,6 @@
 // The service loop of `flexmail run`: poll the inbox every poll interval,
-// drain the outbox, report to systemd, stop cleanly on SIGTERM/SIGINT.
+// report to systemd, stop cleanly on SIGTERM/SIGINT. Replies are sent by a
+// second thread (OutboxWorker) as soon as each is queued.
 //
 // A signal lets the message being processed finish (its transaction and its
 // filing), then the loop exits: well within 5 s, since every network call

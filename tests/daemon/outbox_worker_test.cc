@@ -1,0 +1,144 @@
+// OutboxWorker, the service's sender thread, on a real ledger file with a
+// recording sender (a fake of the SMTP side only): woken, it sends at once
+// instead of at the next interval; a relay that refuses is reported and the
+// reply waits; Stop returns promptly from an idle wait.
+#include "daemon/outbox_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "tests/daemon/testbed.h"
+
+namespace flexmail {
+namespace {
+
+using testing::At;
+using testing::FixedClock;
+using testing::Fixture;
+using testing::Testbed;
+
+constexpr const char* kConfig = R"(
+[mail]
+address = "declarations@flexmail.example"
+[inbox]
+maildir = "Maildir"
+)";
+
+// An interval no test waits for: anything sent was sent because of a wake.
+constexpr std::chrono::hours kNever{1};
+
+class RecordingSender : public MailSender {
+ public:
+  explicit RecordingSender(SendOutcome outcome, std::string detail = "250 ok")
+      : outcome_(outcome), detail_(std::move(detail)) {}
+  SendResult Send(const std::string&, const std::vector<std::string>&,
+                  const std::string& raw) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    sent_.push_back(raw);
+    return {outcome_, detail_};
+  }
+  std::size_t count() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sent_.size();
+  }
+
+ private:
+  SendOutcome outcome_;
+  std::string detail_;
+  mutable std::mutex mu_;
+  std::vector<std::string> sent_;
+};
+
+bool WaitFor(const std::function<bool()>& cond) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!cond() && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+class OutboxWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(LoadConfig(bed_.config(), &config_).ok());
+    ASSERT_TRUE(Ledger::Open(config_.database_path, &ledger_).ok());
+    clock_.now = At("2026-12-02T15:00:00");
+  }
+  // Ingests a shipper's email through the main ledger connection: one reply queued.
+  void QueueReply() {
+    IncomingMessage in;
+    in.raw = Fixture("py-alternative-signature.eml");
+    in.received_at = clock_.now;
+    IntakeResult r;
+    ASSERT_TRUE(Intake(config_, ledger_.get(), clock_).Ingest(in, &r).ok());
+    ASSERT_NE(r.reply_id, 0);
+  }
+  std::unique_ptr<OutboxWorker> Worker(MailSender* sender) {
+    std::unique_ptr<Ledger> own;
+    EXPECT_TRUE(Ledger::Open(config_.database_path, &own).ok());
+    return std::make_unique<OutboxWorker>(config_, std::move(own), sender, clock_, kNever);
+  }
+  OutboxItem OnlyReply() {
+    std::vector<OutboxItem> items;
+    EXPECT_TRUE(ledger_->Outbox(&items).ok());
+    EXPECT_EQ(items.size(), 1u);
+    return items.empty() ? OutboxItem() : items.front();
+  }
+
+  Testbed bed_{kConfig};
+  Config config_;
+  FixedClock clock_;
+  std::unique_ptr<Ledger> ledger_;
+};
+
+// A reply queued while the worker waits is sent once woken, and marked SENT
+// through the worker's own connection; Stop then ends the idle wait.
+TEST_F(OutboxWorkerTest, WakeSendsAtOnce) {
+  RecordingSender sender(SendOutcome::kSent);
+  auto worker = Worker(&sender);
+  worker->Start();
+  QueueReply();
+  worker->Wake();
+  ASSERT_TRUE(WaitFor([&] { return OnlyReply().state == ReplyState::kSent; }));
+  EXPECT_EQ(sender.count(), 1u);
+  EXPECT_TRUE(worker->last_status().ok());
+  const auto t0 = std::chrono::steady_clock::now();
+  worker->Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  EXPECT_EQ(sender.count(), 1u) << "sent once, not again";
+}
+
+// Without a wake nothing is sent before the interval: the wake is what sends.
+TEST_F(OutboxWorkerTest, WithoutWakeTheReplyWaitsForTheInterval) {
+  RecordingSender sender(SendOutcome::kSent);
+  auto worker = Worker(&sender);
+  worker->Start();
+  QueueReply();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(sender.count(), 0u);
+  EXPECT_EQ(OnlyReply().state, ReplyState::kPending);
+}
+
+// A relay that refuses us: the reply stays PENDING for a later try, and the
+// worker's status says why (the service puts it in the poll record).
+TEST_F(OutboxWorkerTest, UnusableRelayIsReportedAndTheReplyWaits) {
+  RecordingSender sender(SendOutcome::kRelayUnusable, "SMTP login refused for user x");
+  QueueReply();
+  auto worker = Worker(&sender);
+  worker->Start();  // the first drain finds the reply
+  ASSERT_TRUE(WaitFor([&] { return !worker->last_status().ok(); }));
+  EXPECT_NE(worker->last_status().ToString().find("SMTP login refused for user x"),
+            std::string::npos)
+      << worker->last_status().ToString();
+  worker->Stop();
+  const OutboxItem item = OnlyReply();
+  EXPECT_EQ(item.state, ReplyState::kPending);
+  EXPECT_EQ(item.attempts, 1);
+  EXPECT_EQ(sender.count(), 1u);
+}
+
+}  // namespace
+}  // namespace flexmail
