@@ -70,7 +70,7 @@ bool ParseFolderName(const std::string& name, Folder* out) {
   return false;
 }
 
-MessageRecord Intake::Record(const IncomingMessage& in, const ParsedMessage& m) const {
+MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m) {
   MessageRecord r;
   r.mailbox = in.mailbox;
   r.validity = in.validity;
@@ -106,7 +106,7 @@ Status Intake::Ignore(const IncomingMessage& in, const std::string& reason, Inta
                       const MessageRecord* original) {
   out->outcome = Outcome::kIgnored;
   out->reason = reason;
-  out->record = Record(in, out->message);
+  out->record = RecordOf(in, out->message);
   out->record.outcome = Outcome::kIgnored;
   out->record.reason = reason;
   out->folder = Folder::kIgnored;
@@ -158,7 +158,7 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
   options.extend = [&](sql::Transaction& tx, const Verdict& v) {
     out->outcome = v.result.outcome;
     out->folder = FolderOf(v.result.outcome);
-    out->record = Record(in, m);
+    out->record = RecordOf(in, m);
     out->record.outcome = v.result.outcome;
     out->record.folder = FolderName(out->folder);
     out->record.declaration_id = v.declaration_id;

@@ -44,6 +44,9 @@ struct IntakeResult {
   Folder folder = Folder::kIgnored;
 };
 
+// The ledger row of a received message, before its outcome is known.
+MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m);
+
 Folder FolderOf(Outcome o);
 std::string FolderName(Folder f);  // Processed, Rejected, Ignored
 bool ParseFolderName(const std::string& name, Folder* out);
@@ -67,7 +70,6 @@ class Intake {
                 const MessageRecord* original = nullptr);
   Status Declare(const IncomingMessage& in, IntakeResult* out);
   std::string IgnoreReason(const ParsedMessage& m) const;
-  MessageRecord Record(const IncomingMessage& in, const ParsedMessage& m) const;
 
   const Config& config_;
   Ledger* ledger_;

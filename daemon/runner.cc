@@ -115,14 +115,8 @@ Status Runner::Quarantine(const IncomingMessage& in, const Status& why, IntakeRe
   MessageRecord first;
   Status s = ledger_->FindMessageByContent("", Sha256Hex(in.raw), &seen, &first);
   if (!s.ok()) return s;
+  r->record = RecordOf(in, ParsedMessage());  // unreadable: no header is trusted
   if (seen) r->record.duplicate_of = first.id;  // quarantined before
-  r->record.mailbox = in.mailbox;
-  r->record.validity = in.validity;
-  r->record.mailbox_key = in.key;
-  r->record.sha256 = Sha256Hex(in.raw);
-  r->record.received_at = in.received_at;
-  r->record.source = in.source;
-  r->record.raw = in.raw;
   r->record.outcome = Outcome::kIgnored;
   r->record.reason = "quarantaine : " + Printable(why.ToString());
   r->record.folder = FolderName(Folder::kIgnored);

@@ -21,6 +21,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/integration/curl_upload.h"
+
 namespace flexmail::test {
 namespace {
 
@@ -122,19 +124,6 @@ std::string Csv(const Declaration& d) {
          ";LI0001;Quimper;02/12/2026;150000;02/12/2026;150000;0;1000000";
   for (int h = 0; h < 24; ++h) csv += ";" + std::to_string(d.quantity);
   return csv + "\r\n";
-}
-
-struct Upload {
-  std::string data;
-  size_t pos = 0;
-};
-
-size_t ReadUpload(char* buf, size_t size, size_t n, void* in) {
-  auto* up = static_cast<Upload*>(in);
-  size_t len = std::min(size * n, up->data.size() - up->pos);
-  up->data.copy(buf, len, up->pos);
-  up->pos += len;
-  return len;
 }
 
 // Reads both pipes until they close or the deadline passes.
@@ -245,8 +234,8 @@ SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool s
   curl_easy_setopt(h, CURLOPT_MAIL_FROM, "<ops@example.test>");
   curl_slist* rcpt = curl_slist_append(nullptr, "<declarations@example.test>");
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-  Upload up{raw};
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadUpload);
+  CurlUpload up{raw};
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, CurlUpload::Read);
   curl_easy_setopt(h, CURLOPT_READDATA, &up);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
   result.code = curl_easy_perform(h);

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/curl_upload.h"
 #include "tests/integration/mailstack/mail_stack.h"
 
 namespace flexmail::test {
@@ -47,19 +48,6 @@ std::ostream& operator<<(std::ostream& os, const CurlResult& r) {
 size_t Append(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
-}
-
-struct Upload {
-  std::string data;
-  size_t pos = 0;
-};
-
-size_t ReadUpload(char* buf, size_t size, size_t n, void* in) {
-  auto* up = static_cast<Upload*>(in);
-  size_t len = std::min(size * n, up->data.size() - up->pos);
-  up->data.copy(buf, len, up->pos);
-  up->pos += len;
-  return len;
 }
 
 // Common options; ca empty = the system's default CA bundle.
@@ -120,8 +108,8 @@ CurlResult SendSmtp(const MailStack& stack, int port, std::string_view user,
   curl_slist* rcpt = nullptr;
   for (const auto& to : mail.to) rcpt = curl_slist_append(rcpt, ("<" + to + ">").c_str());
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
-  Upload up{mail.data};
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, ReadUpload);
+  CurlUpload up{mail.data};
+  curl_easy_setopt(h, CURLOPT_READFUNCTION, CurlUpload::Read);
   curl_easy_setopt(h, CURLOPT_READDATA, &up);
   curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
   r.code = curl_easy_perform(h);

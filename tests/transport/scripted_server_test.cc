@@ -241,46 +241,49 @@ int Count(const std::string& text, const std::string& what) {
   return n;
 }
 
+// A relay that authenticates us; the n-th MAIL gets 421 when n > 0.
+SmtpScript Authenticating(int farewell_at_mail = 0) {
+  SmtpScript script;
+  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
+  script.farewell_at_mail = farewell_at_mail;
+  return script;
+}
+
+// Sends kMessage twice with one sender; returns what the server received.
+std::string SendTwice(const ScriptedServer& server, SmtpSender* sender) {
+  for (int i = 0; i < 2; ++i) {
+    SendResult r = sender->Send("declarations@example.test", {"ops@example.test"}, kMessage);
+    EXPECT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail << server.Transcript();
+  }
+  return server.Transcript();
+}
+
 // A kept connection carries its authentication: the second message goes
 // without a second AUTH, and is not refused as unauthenticated.
 TEST(ScriptedServerTest, SmtpKeptConnectionStaysAuthenticated) {
-  SmtpScript script;
-  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
-  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  ScriptedServer server("220 scripted ESMTP\r\n", Authenticating());
   SmtpSender sender(Smtp(server.port()));
-  for (int i = 0; i < 2; ++i) {
-    SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
-    EXPECT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail << server.Transcript();
-  }
+  const std::string transcript = SendTwice(server, &sender);
   EXPECT_EQ(sender.connections_opened(), 1);
-  EXPECT_EQ(Count(server.Transcript(), "AUTH PLAIN"), 1) << server.Transcript();
-  EXPECT_EQ(Count(server.Transcript(), "body line"), 2) << server.Transcript();
+  EXPECT_EQ(Count(transcript, "AUTH PLAIN"), 1) << transcript;
+  EXPECT_EQ(Count(transcript, "body line"), 2) << transcript;
 }
 
 // A kept connection the server is closing (421 to MAIL) is replaced at once
 // by a new, authenticated one: the message goes, nothing to retry later.
 TEST(ScriptedServerTest, SmtpReplacesAKeptConnectionTheServerCloses) {
-  SmtpScript script;
-  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
-  script.farewell_at_mail = 2;
-  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  ScriptedServer server("220 scripted ESMTP\r\n", Authenticating(2));
   SmtpSender sender(Smtp(server.port()));
-  for (int i = 0; i < 2; ++i) {
-    SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
-    EXPECT_EQ(r.outcome, SendOutcome::kSent) << i << ": " << r.detail;
-  }
+  const std::string transcript = SendTwice(server, &sender);
   EXPECT_EQ(sender.connections_opened(), 2);
-  EXPECT_EQ(Count(server.Transcript(), "AUTH PLAIN"), 2) << server.Transcript();
-  EXPECT_EQ(Count(server.Transcript(), "MAIL FROM"), 3) << server.Transcript();
-  EXPECT_EQ(Count(server.Transcript(), "body line"), 2) << server.Transcript();
+  EXPECT_EQ(Count(transcript, "AUTH PLAIN"), 2) << transcript;
+  EXPECT_EQ(Count(transcript, "MAIL FROM"), 3) << transcript;
+  EXPECT_EQ(Count(transcript, "body line"), 2) << transcript;
 }
 
 // A fresh connection answered 421 is not retried at once: later, by the outbox.
 TEST(ScriptedServerTest, SmtpFarewellOnAFreshConnectionIsTransient) {
-  SmtpScript script;
-  script.auth_reply = "235 2.7.0 Authentication successful\r\n";
-  script.farewell_at_mail = 1;
-  ScriptedServer server("220 scripted ESMTP\r\n", script);
+  ScriptedServer server("220 scripted ESMTP\r\n", Authenticating(1));
   SmtpSender sender(Smtp(server.port()));
   SendResult r = sender.Send("declarations@example.test", {"ops@example.test"}, kMessage);
   EXPECT_EQ(r.outcome, SendOutcome::kTransient) << r.detail;
