@@ -43,52 +43,101 @@ SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
  WHERE r.site = ? AND r.gas_day = ?
  ORDER BY r.effective_at, r.id, s.slot)sql";
 
-// One row per slot of each version, versions in effect order.
-Status ReadHistoryWith(Statement& st, const SiteDay& key, ReferenceHistory* out) {
-  std::vector<ReferenceVersion> versions;
-  Status s = st.BindAll(key.site, key.day.Iso()).ForEach([&]() -> Status {
-    if (versions.empty() || versions.back().seq != st.Int(0)) {
+// Appends the versions of rows (id, effective_at, programme, contract, slot,
+// quantity) in which the slots of one version follow each other.
+Status AppendVersions(Statement& st, std::vector<ReferenceVersion>* versions) {
+  return st.ForEach([&]() -> Status {
+    if (versions->empty() || versions->back().seq != st.Int(0)) {
       ReferenceVersion v;
       v.seq = st.Int(0);
       Status r = ReadInstant("reference_versions.effective_at", st.Text(1), &v.effective_at);
       if (!r.ok()) return r;
       v.programme_id = st.Text(2);
       v.contract = st.Text(3);
-      versions.push_back(std::move(v));
+      versions->push_back(std::move(v));
     }
     std::int64_t slot = st.Int(4);
     if (slot < 0 || slot >= kSlotsPerDay) return Corrupt("reference_slots.slot", st.Text(4));
-    versions.back().values[slot] = st.OptDouble(5);
+    versions->back().values[slot] = st.OptDouble(5);
     return Status::Ok();
   });
+}
+
+// Every version of the key, in effect order.
+Status ReadHistoryWith(Statement& st, const SiteDay& key, ReferenceHistory* out) {
+  std::vector<ReferenceVersion> versions;
+  st.BindAll(key.site, key.day.Iso());
+  Status s = AppendVersions(st, &versions);
   if (s.ok()) *out = ReferenceHistory(std::move(versions));
   return s;
 }
 
-// The versions that can matter at ?4: those effective in (?3, ?4], and the
-// last one effective at or before ?3.
-constexpr std::string_view kSelectHistoryAt = R"sql(
+// The id of the version of (?1, ?2) in force at ?3. effective_at is
+// fixed-width UTC text (FormatUtcIso), so comparing text compares instants;
+// ties go to the later id, as in ReferenceHistory.
+constexpr std::string_view kSelectInForce = R"sql(
+SELECT id FROM reference_versions
+ WHERE site = ?1 AND gas_day = ?2 AND effective_at <= ?3
+ ORDER BY effective_at DESC, id DESC LIMIT 1)sql";
+
+constexpr std::string_view kSelectVersion = R"sql(
 SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
   FROM reference_versions r
   JOIN programmes p ON p.id = r.programme_id
   JOIN reference_slots s ON s.reference_id = r.id
- WHERE r.site = ?1 AND r.gas_day = ?2 AND r.effective_at <= ?4
-   AND (r.effective_at > ?3 OR r.id = (
-        SELECT id FROM reference_versions
-         WHERE site = ?1 AND gas_day = ?2 AND effective_at <= ?3
-         ORDER BY effective_at DESC, id DESC LIMIT 1))
- ORDER BY r.effective_at, r.id, s.slot)sql";
+ WHERE r.id = ?
+ ORDER BY s.slot)sql";
+
+// Reads, per key, only the versions in force at the asked instants (what a
+// bounded snapshot keeps, see SnapshotKeys): their ids first, so that a
+// version in force at several instants has its slots read once.
+class InForceReader {
+ public:
+  Status Prepare(sqlite3* db) {
+    Status s = Statement::Prepare(db, kSelectInForce, &in_force_);
+    if (s.ok()) s = Statement::Prepare(db, kSelectVersion, &version_);
+    return s;
+  }
+
+  // Only the versions in force at `instants` (each read once).
+  Status Read(const SiteDay& key, const std::set<std::string>& instants, ReferenceHistory* out) {
+    std::set<std::int64_t> ids;
+    Status s;
+    for (auto q = instants.begin(); s.ok() && q != instants.end(); ++q) {
+      s = in_force_.BindAll(key.site, key.day.Iso(), *q).ForEach([&] {
+        ids.insert(in_force_.Int(0));
+        return Status::Ok();
+      });
+    }
+    std::vector<ReferenceVersion> versions;
+    for (auto id = ids.begin(); s.ok() && id != ids.end(); ++id) {
+      s = AppendVersions(version_.Bind(1, *id), &versions);
+    }
+    if (s.ok()) *out = ReferenceHistory(std::move(versions));
+    return s;
+  }
+
+ private:
+  Statement in_force_;
+  Statement version_;
+};
+
+// The asked instants as the ledger stores them: `at` is always among them.
+std::set<std::string> AskedInstants(const SnapshotKeys& keys) {
+  std::set<std::string> out{FormatUtcIso(*keys.at)};
+  for (Instant q : keys.reference_instants) out.insert(FormatUtcIso(q));
+  return out;
+}
 
 Status ReadHistories(sqlite3* db, const SnapshotKeys& keys,
                      std::map<SiteDay, ReferenceHistory>* out) {
-  Statement st;
-  Status s = Statement::Prepare(db, keys.at ? kSelectHistoryAt : kSelectHistory, &st);
+  Statement whole;
+  InForceReader bounded;
+  Status s = keys.at ? bounded.Prepare(db) : Statement::Prepare(db, kSelectHistory, &whole);
+  const std::set<std::string> instants = keys.at ? AskedInstants(keys) : std::set<std::string>();
   for (auto it = keys.site_days.begin(); s.ok() && it != keys.site_days.end(); ++it) {
-    if (keys.at) {
-      st.Bind(3, FormatUtcIso(*keys.at - kReferenceLookback));
-      st.Bind(4, FormatUtcIso(*keys.at));
-    }
-    s = ReadHistoryWith(st, *it, &(*out)[*it]);
+    s = keys.at ? bounded.Read(*it, instants, &(*out)[*it])
+                : ReadHistoryWith(whole, *it, &(*out)[*it]);
   }
   return s;
 }

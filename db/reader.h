@@ -16,7 +16,9 @@ namespace flexmail::store {
 // keys.programme_ids already integrated, the highest version of each
 // (site, day) that has one, the reference history of every (site, day) asked
 // for (empty when none), the publications of the meshes and the shortages of
-// the days asked for.
+// the days asked for. When keys.at is set, a reference history holds only
+// the versions in force at keys.at and at each of keys.reference_instants,
+// and the publications only those that can matter at keys.at.
 Status ReadSnapshot(sqlite3* db, const SnapshotKeys& keys, LedgerSnapshot* out);
 
 Status ReadReferenceHistory(sqlite3* db, const SiteDay& key, ReferenceHistory* out);

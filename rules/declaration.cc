@@ -60,6 +60,12 @@ ProgrammeResult Judge(const ValidProgramme& vp, Instant t, const Referential& re
   return r;
 }
 
+std::int64_t NextSeq(const ReferenceHistory& h) {
+  std::int64_t last = 0;
+  for (const auto& v : h.versions()) last = std::max(last, v.seq);
+  return last + 1;
+}
+
 // §6 and §9: per (site, day), the highest accepted version updates the
 // reference; the other accepted ones are superseded.
 void ApplyReferences(Instant t, const LedgerSnapshot& snap, DeclarationResult* out) {
@@ -78,6 +84,10 @@ void ApplyReferences(Instant t, const LedgerSnapshot& snap, DeclarationResult* o
         hist == snap.references.end() ? nullptr : hist->second.InForceAt(t);
     ReferenceVersion v;
     v.effective_at = t;
+    // The ledger numbers the new version after every stored one: so must we,
+    // or a version stored at this same instant would stay in force at t in
+    // the history shown with the verdict.
+    v.seq = hist == snap.references.end() ? 1 : NextSeq(hist->second);
     v.values = Rebuild(prev, r->values, key.day, t);
     v.programme_id = r->raw_id;
     v.contract = r->id.contract;
@@ -96,9 +106,14 @@ std::string_view OutcomeName(Outcome o) {
   return "?";
 }
 
+std::vector<Instant> ReferenceInstantsOf(Instant at) {
+  return {BudgetReferenceInstant(SlotsOf(at).current), at};
+}
+
 SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at) {
   SnapshotKeys keys;
   keys.at = at;
+  keys.reference_instants = ReferenceInstantsOf(at);
   for (const auto& f : d.files) {
     for (const auto& pl : f.programmes) {
       if (!pl.id) continue;

@@ -37,16 +37,32 @@ struct SnapshotKeys {
   std::set<std::string> meshes;
   std::set<GasDay> days;
   // The reception instant, when known: the ledger may then leave out what
-  // cannot matter at it (reference versions and publications after it, and
-  // those long superseded before it), so a snapshot stays small after months.
+  // cannot matter at it, so a snapshot stays small after months and after a
+  // backlog of versions: publications after it or long superseded before it
+  // (kPublicationLookback), and every reference version but those in force
+  // at `at` and at each of reference_instants.
   std::optional<Instant> at;
+  // The instants at which the rules read a reference history (InForceAt),
+  // none after `at` (see ReferenceInstantsOf). Per (site, day) the ledger
+  // need only return v(q) for each of them, v(q) being the last version (by
+  // effective_at, then seq) effective at or before q. That is enough: in any
+  // subset S of the versions that holds v(q), the versions of S effective at
+  // or before q are among those of the whole history, whose last is v(q), so
+  // S.InForceAt(q) = v(q). Adding the declaration's own updates (effective
+  // at `at`) to S keeps InForceAt(at) equal to the whole history's too.
+  std::vector<Instant> reference_instants;
 };
 
-// How far back of `at` a bounded snapshot keeps everything (plus, before
-// that, the last reference version and the last publication of each
-// indicator). The window start c can be 2 h 15 before t on a DST night;
-// an indicator's delay is at most 24 h.
-constexpr std::chrono::hours kReferenceLookback{3};
+// The instants at which judging a declaration received at `at` reads the
+// reference history of a (site, day), earliest first: the budget instant of
+// the current slot (BudgetReferenceInstant), then `at` itself, where
+// feasibility takes its reference R (§4), the update rebuilds from the
+// previous reference (§6), and the reply shows the reference once updated.
+std::vector<Instant> ReferenceInstantsOf(Instant at);
+
+// How far back of `at` a bounded snapshot keeps every publication (plus,
+// before that, the last publication of each indicator): an indicator's delay
+// is at most 24 h.
 constexpr std::chrono::hours kPublicationLookback{48};
 
 struct LedgerSnapshot {

@@ -39,9 +39,7 @@ bool AnyAbove(const FeasibilityInput& in, const ReferenceVersion* ref, int first
 // Partial flexibility (§4.6): the window's total against the reference in
 // force at the start of slot c, plus the budget of the site's tranches.
 bool WithinPartialBudget(const FeasibilityInput& in, AbsSlot c, int first, int last) {
-  // "Confirmed before the start of hour c" (contract §3.2.3): strictly before.
-  const ReferenceVersion* at_c = in.history->InForceAt(
-      SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)) - std::chrono::milliseconds{1});
+  const ReferenceVersion* at_c = in.history->InForceAt(BudgetReferenceInstant(c));
   double declared = 0, reference = 0;
   for (int i = first; i <= last; ++i) {
     declared += ValueAt(*in.values, i);
@@ -63,6 +61,10 @@ void CheckIncreases(const FeasibilityInput& in, const ReferenceVersion* ref, Abs
 }
 
 }  // namespace
+
+Instant BudgetReferenceInstant(AbsSlot c) {
+  return SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)) - std::chrono::milliseconds{1};
+}
 
 FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in) {
   static const ReferenceHistory kEmpty;

@@ -45,4 +45,11 @@ struct FeasibilityResult {
 
 FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in);
 
+// The instant whose reference the partial-flexibility budget compares with
+// (§4.6) when the current slot is c: 1 ms before c starts, since only a
+// reference "confirmed before the start of hour c" counts (contract §3.2.3).
+// EvaluateFeasibility reads the history at this instant and at received_at,
+// and nowhere else.
+Instant BudgetReferenceInstant(AbsSlot c);
+
 }  // namespace flexmail

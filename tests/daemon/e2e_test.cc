@@ -41,6 +41,31 @@ TEST(EndToEnd, SubmitPublishReadReference) {
   EXPECT_NE(r.out.find("ACCEPTED"), std::string::npos) << r.out;
 }
 
+// Two declarations received at the same instant (INTERNALDATE has whole
+// seconds): the second one's JSON shows the reference it has just set, not
+// the one stored a moment before at that same instant.
+TEST(EndToEnd, SameInstantSecondDeclarationShowsItsOwnReference) {
+  Testbed bed;
+  double shown[2] = {0, 0};
+  const char* values[2] = {"250000", "300000"};
+  for (int v = 1; v <= 2; ++v) {
+    auto csv = bed.WriteCsv("20261203", {Line("20261203", v, Flat(values[v - 1]))},
+                            "2026120215000" + std::to_string(v));
+    auto r = RunBinary({"--config", bed.config(), "submit", csv, "--sender",
+                        "ops@engie.example", "--received-at", "2026-12-02T15:00:00", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["rebuiltHmsProfiles"].size(), 1u) << r.out;
+    shown[v - 1] = j["rebuiltHmsProfiles"][0]["hourlyQuantities"][3]["quantity"];
+  }
+  EXPECT_EQ(shown[0], 250000.0);
+  EXPECT_EQ(shown[1], 300000.0);
+  auto r = RunBinary({"--config", bed.config(), "reference", "--site", "LI0001", "--gas-day",
+                      "2026-12-03", "--at", "2026-12-02T15:00:00", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["hourlyQuantities"][3]["quantity"], 300000.0);
+}
+
 // Data survives the process: a second run sees the first one's version and
 // refuses to reuse its id.
 TEST(EndToEnd, LedgerPersistsAcrossRuns) {

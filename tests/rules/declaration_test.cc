@@ -115,6 +115,21 @@ TEST_F(Declarations, RefusedHigherVersionDoesNotWin) {
   EXPECT_TRUE(none.updates.empty());
 }
 
+TEST_F(Declarations, UpdateFollowsAVersionStoredAtTheSameInstant) {
+  // Two declarations received at one instant: the second's update is ordered
+  // after the first's, so the history it is shown with has it in force at t.
+  SubmitLines({Quimper(2, Flat(200))}, OnD(12, 5));
+  DeclarationResult r = EvaluateDeclaration(
+      test::MakeDeclaration({test::MakeFile(D(), {Quimper(3, Flat(150))})}), test::kQuimperSender,
+      OnD(12, 5), ref_, ledger_.snap());
+  ASSERT_EQ(r.updates.size(), 1u);
+  ReferenceHistory shown = ledger_.snap().references.at(SiteDay{"LI0001", D()});
+  for (const auto& v : shown.versions()) EXPECT_GT(r.updates[0].version.seq, v.seq);
+  shown.Add(r.updates[0].version);
+  ASSERT_NE(shown.InForceAt(OnD(12, 5)), nullptr);
+  EXPECT_EQ(shown.InForceAt(OnD(12, 5))->programme_id, "20261203-LI0001-GFQUIMP01-3");
+}
+
 TEST_F(Declarations, DifferentSiteDaysAreIndependent) {
   // Programmes for different (site, day) pairs of one declaration are
   // independent: each gets its own reference update.
@@ -269,6 +284,8 @@ TEST(DeclarationKeys, SnapshotKeysOf) {
   EXPECT_EQ(k.meshes, (std::set<std::string>{"ME0005", "ME0008"}));
   EXPECT_EQ(k.days, (std::set<GasDay>{D(), D().Next()}));
   EXPECT_EQ(k.at, OnD(12, 5));
+  // Before 12:15 the current slot is 11h: its budget instant, then t.
+  EXPECT_EQ(k.reference_instants, (std::vector<Instant>{OnD(10, 59, 59, 999), OnD(12, 5)}));
 }
 
 TEST(DeclarationDst, NonexistentHourComparedAsZero) {
