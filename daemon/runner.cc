@@ -134,9 +134,11 @@ Status Runner::PollInbox(PassStats* stats, const std::atomic<bool>* stop) {
   for (const auto& e : entries) {
     if (stop && stop->load()) break;
     s = HandleEntry(e, validity, stats);
-    if (!s.ok()) return s;  // the rest waits for the next poll, in order
+    // The rest waits for the next poll, in order; so do the moves pending
+    // (the caller closes the mailbox), recognised then as processed.
+    if (!s.ok()) return s;
   }
-  return Status::Ok();
+  return mailbox_->Flush();
 }
 
 // Returns non-ok when the relay itself is unusable: the remaining replies

@@ -49,6 +49,8 @@ std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::string* error) {
   o.ignored_folder = in.ignored_folder;
   o.connect_timeout = in.connect_timeout;
   o.low_speed_timeout = in.low_speed_time;
+  // A backlog is filed 50 messages per MOVE; the end of each poll files the rest.
+  o.file_batch = 50;
   return std::make_unique<ImapMailbox>(o);
 }
 

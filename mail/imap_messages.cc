@@ -22,6 +22,23 @@ bool Contains(const std::vector<std::uint64_t>& sorted, std::uint64_t uid) {
   return std::binary_search(sorted.begin(), sorted.end(), uid);
 }
 
+// The UIDs as one IMAP sequence set ("3:5,9").
+std::string UidSet(std::vector<std::uint64_t> uids) {
+  if (uids.empty()) return "";
+  std::sort(uids.begin(), uids.end());
+  return imap::SequenceSets(uids, uids.size()).front();
+}
+
+// Those of `uids` that no COPYUID response code in `text` covers.
+std::vector<std::uint64_t> NotCopied(const std::vector<std::uint64_t>& uids,
+                                     const std::string& text) {
+  std::vector<std::uint64_t> out;
+  for (std::uint64_t uid : uids) {
+    if (!imap::CopyUidCovers(text, uid)) out.push_back(uid);
+  }
+  return out;
+}
+
 }  // namespace
 
 Status ImapMailbox::CheckUsable(const MailboxEntry& entry, std::uint64_t* uid) const {
@@ -133,65 +150,99 @@ Status ImapMailbox::MissingAfterFetch(std::uint64_t uid) {
 
 Status ImapMailbox::StillWaiting(std::uint64_t uid, bool* waiting) {
   std::vector<std::uint64_t> found;
-  Status s = Search("UID " + std::to_string(uid) + " UNDELETED", false, &found);
-  *waiting = s.ok() && Contains(found, uid);
+  Status s = StillWaiting(std::vector<std::uint64_t>{uid}, &found);
+  *waiting = s.ok() && !found.empty();
+  return s;
+}
+
+Status ImapMailbox::StillWaiting(const std::vector<std::uint64_t>& uids,
+                                 std::vector<std::uint64_t>* waiting) {
+  std::vector<std::uint64_t> found;
+  Status s = Search("UID " + UidSet(uids) + " UNDELETED", false, &found);
+  std::sort(found.begin(), found.end());
+  waiting->clear();
+  for (std::uint64_t uid : uids) {
+    if (Contains(found, uid)) waiting->push_back(uid);
+  }
   return s;
 }
 
 Status ImapMailbox::File(const MailboxEntry& entry, Folder folder) {
   std::uint64_t uid = 0;
   Status s = CheckUsable(entry, &uid);
-  if (s.ok()) s = EnsureCapabilities();
   if (!s.ok()) return s;
-  const std::string& dest = FolderName(folder);
-  if (options_.use_move && Has("MOVE")) return Move(uid, dest);
-  return CopyAndDelete(uid, dest);
+  unfiled_[static_cast<int>(folder)].push_back(uid);
+  if (++unfiled_count_ < std::max<std::size_t>(1, options_.file_batch)) return Status::Ok();
+  return Flush();
 }
 
-Status ImapMailbox::Move(std::uint64_t uid, const std::string& folder) {
-  const std::string command = "UID MOVE " + std::to_string(uid) + " " +
-                              imap::MailboxArgument(folder);
+// Whatever happens, the batch is done with: messages it could not move stay
+// waiting and are recognised (and filed) at the next poll.
+Status ImapMailbox::Flush() {
+  std::vector<std::uint64_t> unfiled[3];
+  for (int f = 0; f < 3; ++f) unfiled[f].swap(unfiled_[f]);
+  unfiled_count_ = 0;
+  Status s;
+  for (int f = 0; s.ok() && f < 3; ++f) {
+    if (unfiled[f].empty()) continue;
+    if (!validity_) return Status::Internal("IMAP mailbox used before a successful Open");
+    s = EnsureCapabilities();
+    if (!s.ok()) break;
+    const std::string& dest = FolderName(static_cast<Folder>(f));
+    s = options_.use_move && Has("MOVE") ? Move(unfiled[f], dest)
+                                          : CopyAndDelete(unfiled[f], dest);
+  }
+  return s;
+}
+
+Status ImapMailbox::Move(const std::vector<std::uint64_t>& uids, const std::string& folder) {
+  const std::string command = "UID MOVE " + UidSet(uids) + " " + imap::MailboxArgument(folder);
   Reply r = Run(MailboxUrl(), command, kMaxCommandReply);
   if (r.code != CURLE_OK) return Failure(r, command);
   // RFC 6851 puts COPYUID in an untagged OK, before the EXPUNGE.
-  if (imap::CopyUidCovers(r.body, uid) || imap::CopyUidCovers(r.recent, uid)) {
-    return Status::Ok();
-  }
-  return ConfirmGone(uid, command, r);
+  const std::vector<std::uint64_t> unconfirmed = NotCopied(uids, r.body + "\n" + r.recent);
+  if (unconfirmed.empty()) return Status::Ok();
+  return ConfirmGone(unconfirmed, command, r);
 }
 
-// No COPYUID: either the message had already left (an earlier File, or
-// someone else moved it: not an error), or the server does not say.
-Status ImapMailbox::ConfirmGone(std::uint64_t uid, const std::string& what, const Reply& r) {
-  bool waiting = false;
-  Status s = StillWaiting(uid, &waiting);
-  if (!s.ok() || !waiting) return s;
+// No COPYUID: either the messages had already left (an earlier File, or
+// someone else moved them: not an error), or the server does not say.
+Status ImapMailbox::ConfirmGone(const std::vector<std::uint64_t>& uids, const std::string& what,
+                                const Reply& r) {
+  std::vector<std::uint64_t> waiting;
+  Status s = StillWaiting(uids, &waiting);
+  if (!s.ok() || waiting.empty()) return s;
   return Status::Permanent(what + " on " + name() + " answered '" + r.refusal +
-                           "' but the message is still there");
+                           "' but message UID " + UidSet(waiting) + " is still there");
 }
 
-Status ImapMailbox::CopyAndDelete(std::uint64_t uid, const std::string& folder) {
-  const std::string n = std::to_string(uid);
-  const std::string copy = "UID COPY " + n + " " + imap::MailboxArgument(folder);
+Status ImapMailbox::CopyAndDelete(const std::vector<std::uint64_t>& uids,
+                                  const std::string& folder) {
+  const std::string set = UidSet(uids);
+  const std::string copy = "UID COPY " + set + " " + imap::MailboxArgument(folder);
   Reply r = Run(MailboxUrl(), copy, kMaxCommandReply);
   if (r.code != CURLE_OK) return Failure(r, copy);
-  if (!imap::CopyUidCovers(r.recent, uid)) {
-    bool waiting = false;
-    Status s = StillWaiting(uid, &waiting);
-    if (!s.ok() || !waiting) return s;  // gone already: nothing to copy or delete
-    if (Has("UIDPLUS")) {
+  const std::vector<std::uint64_t> uncopied = NotCopied(uids, r.recent);
+  if (!uncopied.empty()) {
+    std::vector<std::uint64_t> waiting;
+    Status s = StillWaiting(uncopied, &waiting);
+    if (!s.ok()) return s;
+    if (!waiting.empty() && Has("UIDPLUS")) {
       return Status::Permanent(copy + " on " + name() + " answered '" + r.refusal +
                                "' without COPYUID");
     }
+    // All of them gone already: nothing to copy or delete.
+    if (waiting.empty() && uncopied.size() == uids.size()) return Status::Ok();
   }
-  const std::string store = "UID STORE " + n + " +FLAGS.SILENT (\\Seen \\Deleted)";
+  // STORE and EXPUNGE pass over UIDs that are gone.
+  const std::string store = "UID STORE " + set + " +FLAGS.SILENT (\\Seen \\Deleted)";
   r = Run(MailboxUrl(), store, kMaxCommandReply);
   if (r.code != CURLE_OK) return Failure(r, store);
-  // Without UIDPLUS the message stays, flagged \Deleted: a plain EXPUNGE
+  // Without UIDPLUS the messages stay, flagged \Deleted: a plain EXPUNGE
   // would also remove whatever else someone flagged in this mailbox.
   if (!Has("UIDPLUS")) return Status::Ok();
-  r = Run(MailboxUrl(), "UID EXPUNGE " + n, kMaxCommandReply);
-  if (r.code != CURLE_OK) return Failure(r, "UID EXPUNGE " + n);
+  r = Run(MailboxUrl(), "UID EXPUNGE " + set, kMaxCommandReply);
+  if (r.code != CURLE_OK) return Failure(r, "UID EXPUNGE " + set);
   return Status::Ok();
 }
 

@@ -47,10 +47,13 @@ class Mailbox {
     (void)entry, (void)max_bytes, (void)raw;
     return Status::Permanent(name() + ": fetching headers alone is not supported");
   }
-  // Moves the message out of the waiting set into `folder`. Idempotent: a
-  // message already gone is not an error.
+  // Moves the message out of the waiting set into `folder`, at once or at
+  // the latest at Flush. Idempotent: a message already gone is not an error.
   virtual Status File(const MailboxEntry& entry, Folder folder) = 0;
-  // Ends the connection (if any); the next Open reconnects.
+  // Completes the moves File has left pending (called at the end of a poll).
+  virtual Status Flush() { return Status::Ok(); }
+  // Ends the connection (if any); the next Open reconnects. Moves still
+  // pending are dropped: those messages stay waiting.
   virtual void Close() {}
 };
 

@@ -132,6 +132,50 @@ TEST_F(ImapTest, CopyAndExpungeFilesToo) {
   EXPECT_EQ(UidsIn(stack_, kDaemonUser, "INBOX").size(), 1u) << "expunged, not just flagged";
 }
 
+// Filing in batches (as the daemon does), with MOVE and with COPY + EXPUNGE:
+// nothing moves before the batch is full or flushed; a batch holding a
+// message already filed still succeeds without a second copy; what Close
+// drops stays waiting.
+TEST_F(ImapTest, FilesInBatches) {
+  for (bool move : {true, false}) {
+    SCOPED_TRACE(move ? "MOVE" : "COPY + EXPUNGE");
+    for (int i = 1; i <= 7; ++i) {
+      ASSERT_TRUE(stack_.SeedText(kDaemonUser, Message(i), "2026-03-03 10:00:0" +
+                                                             std::to_string(i) + " +0100"));
+    }
+    ImapOptions o = Options();
+    o.use_move = move;
+    o.file_batch = 3;
+    ImapMailbox box(o);
+    OpenOk(&box);
+    std::vector<MailboxEntry> list = ListOk(&box);
+    ASSERT_EQ(list.size(), 7u);
+    auto file = [&](int i, Folder f) {
+      Status s = box.File(list[i], f);
+      EXPECT_TRUE(s.ok()) << i << ": " << Failure(s);
+    };
+    file(0, Folder::kProcessed);
+    file(1, Folder::kProcessed);
+    EXPECT_EQ(ListOk(&box).size(), 7u) << "two filed: below the batch";
+    file(2, Folder::kRejected);
+    EXPECT_EQ(ListOk(&box).size(), 4u) << "the third completes the batch";
+    file(3, Folder::kProcessed);
+    file(0, Folder::kProcessed);  // already filed: the batch must not fail on it
+    EXPECT_EQ(ListOk(&box).size(), 4u);
+    Status s = box.Flush();
+    EXPECT_TRUE(s.ok()) << Failure(s);
+    EXPECT_EQ(ListOk(&box).size(), 3u);
+    file(4, Folder::kIgnored);
+    box.Close();
+    EXPECT_EQ(UidsIn(stack_, kDaemonUser, "Processed").size(), 3u);
+    EXPECT_EQ(UidsIn(stack_, kDaemonUser, "Rejected").size(), 1u);
+    EXPECT_TRUE(UidsIn(stack_, kDaemonUser, "Ignored").empty()) << "dropped by Close";
+    EXPECT_EQ(UidsIn(stack_, kDaemonUser, "INBOX").size(), 3u) << "expunged, not just flagged";
+    ASSERT_TRUE(stack_.Stop());
+    ASSERT_TRUE(stack_.Start());  // a fresh mail store for the next round
+  }
+}
+
 // A message larger than it was announced is cut off at max_bytes, not buffered.
 TEST_F(ImapTest, FetchStopsAtMaxBytes) {
   const std::string big = Message(1) + std::string(5000, 'x') + "\r\n";
