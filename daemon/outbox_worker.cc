@@ -6,10 +6,12 @@ namespace flexmail {
 
 OutboxWorker::OutboxWorker(const Config& config, std::unique_ptr<Ledger> ledger,
                            MailSender* sender, const Clock& clock,
-                           std::chrono::milliseconds interval)
+                           std::chrono::milliseconds interval,
+                           const std::atomic<bool>* stopping)
     : ledger_(std::move(ledger)),
       runner_(config, ledger_.get(), nullptr, sender, clock),
-      interval_(interval) {}
+      interval_(interval),
+      stopping_(stopping ? stopping : &stop_) {}
 
 OutboxWorker::~OutboxWorker() { Stop(); }
 
@@ -44,9 +46,9 @@ void OutboxWorker::Wait() {
 }
 
 void OutboxWorker::Loop() {
-  while (!stop_.load()) {
+  while (!stop_.load() && !stopping_->load()) {
     PassStats stats;
-    Status s = runner_.DrainOutbox(&stats, &stop_);
+    Status s = runner_.DrainOutbox(&stats, stopping_);
     {
       std::lock_guard<std::mutex> lock(mu_);
       last_ = s;

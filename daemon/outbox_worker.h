@@ -22,9 +22,11 @@ namespace flexmail {
 class OutboxWorker {
  public:
   // Drains at least every `interval` (retries fall due with time) and at
-  // once when woken.
+  // once when woken. `stopping` (may be null) is the service's stop flag: a
+  // send it interrupts is not counted as an attempt.
   OutboxWorker(const Config& config, std::unique_ptr<Ledger> ledger, MailSender* sender,
-               const Clock& clock, std::chrono::milliseconds interval);
+               const Clock& clock, std::chrono::milliseconds interval,
+               const std::atomic<bool>* stopping = nullptr);
   ~OutboxWorker();  // stops and joins
   OutboxWorker(const OutboxWorker&) = delete;
   OutboxWorker& operator=(const OutboxWorker&) = delete;
@@ -46,6 +48,7 @@ class OutboxWorker {
   Runner runner_;
   std::chrono::milliseconds interval_;
   std::atomic<bool> stop_{false};
+  const std::atomic<bool>* stopping_;  // the service's, or &stop_
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool woken_ = false;  // guarded by mu_

@@ -143,8 +143,12 @@ Status Runner::PollInbox(PassStats* stats, const std::atomic<bool>* stop) {
 
 // Returns non-ok when the relay itself is unusable: the remaining replies
 // would fail the same way, so the drain stops there.
-Status Runner::SendOne(const OutboxItem& item, PassStats* stats) {
+Status Runner::SendOne(const OutboxItem& item, PassStats* stats,
+                       const std::atomic<bool>* stop) {
   SendResult r = sender_->Send(item.from, item.recipients, item.raw);
+  // Abandoned because we are stopping (see SetTransferAbortFlag): not an
+  // attempt; the reply goes first thing after the restart.
+  if (r.outcome != SendOutcome::kSent && stop && stop->load()) return Status::Ok();
   const Instant now = clock_.Now();
   const OutboxSettings& o = config_.outbox;
   std::string who = "reply " + std::to_string(item.id) + " " + Printable(item.message_id, 120);
@@ -184,7 +188,7 @@ Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
   if (!s.ok()) return s;
   for (const auto& item : due) {
     if (stop && stop->load()) break;
-    s = SendOne(item, stats);
+    s = SendOne(item, stats, stop);
     if (!s.ok()) return s;
   }
   return Status::Ok();

@@ -46,7 +46,7 @@ class Runner {
   Status HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassStats* stats);
   Status Fetch(const MailboxEntry& e, IncomingMessage* in);
   Status Quarantine(const IncomingMessage& in, const Status& why, IntakeResult* r);
-  Status SendOne(const OutboxItem& item, PassStats* stats);
+  Status SendOne(const OutboxItem& item, PassStats* stats, const std::atomic<bool>* stop);
 
   const Config& config_;
   Ledger* ledger_;

@@ -7,6 +7,7 @@
 
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
+#include "mail/transfer_abort.h"
 
 namespace flexmail {
 namespace {
@@ -53,7 +54,8 @@ namespace {
 // The sender thread, when replies have somewhere to go: with its own
 // ledger connection. Null (replies wait, logged) when none can be opened.
 std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* sender,
-                                          const Clock& clock) {
+                                          const Clock& clock,
+                                          const std::atomic<bool>* stop) {
   if (!sender) return nullptr;
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Open(config.database_path, &ledger);
@@ -62,7 +64,7 @@ std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* send
     return nullptr;
   }
   auto worker = std::make_unique<OutboxWorker>(config, std::move(ledger), sender, clock,
-                                               config.inbox.poll_interval);
+                                               config.inbox.poll_interval, stop);
   worker->Start();
   return worker;
 }
@@ -74,7 +76,8 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   LogInfo("flexmail started: inbox " + mailbox->name() + ", poll every " +
           std::to_string(config.inbox.poll_interval.count()) + " s" +
           (sender ? "" : "; no [smtp] nor [outbox] directory: replies wait in the ledger"));
-  std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock);
+  SetTransferAbortFlag(stop);  // a stop does not wait for a silent server
+  std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock, stop);
   if (sender && !worker) return 1;
   Runner runner(config, ledger, mailbox, nullptr, clock);
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });

@@ -2,9 +2,11 @@
 // report to systemd, stop cleanly on SIGTERM/SIGINT. Replies are sent by a
 // second thread (OutboxWorker) as soon as each is queued.
 //
-// A signal lets the message being processed finish (its transaction and its
-// filing), then the loop exits: well within 5 s, since every network call
-// has its own timeouts and the loop sleeps in short steps.
+// A signal lets the message being processed finish (its transaction), then
+// the loop exits well within 5 s: the loop sleeps in short steps, and an
+// IMAP or SMTP transfer still waiting on a server is abandoned (a reply
+// being sent stays PENDING; a message not yet filed is recognised at the
+// next start).
 #pragma once
 
 #include <atomic>

@@ -7,6 +7,21 @@
 
 namespace flexmail {
 
+namespace {
+
+std::atomic<const std::atomic<bool>*> g_abort{nullptr};
+
+// curl calls it about once a second, and at every step of a transfer: also
+// while it waits for a server's reply.
+int AbortWhenAsked(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const std::atomic<bool>* flag = g_abort.load();
+  return flag != nullptr && flag->load() ? 1 : 0;
+}
+
+}  // namespace
+
+void SetTransferAbortFlag(const std::atomic<bool>* flag) { g_abort.store(flag); }
+
 void CurlGlobalInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
@@ -118,6 +133,8 @@ void CurlEasy::Prepare(const CurlCommonOptions& o) {
   if (!o.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, o.ca_file.c_str());
   // Mail servers are never reached through a proxy taken from the environment.
   curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &AbortWhenAsked);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 }
 
 std::string CurlEasy::error_text() const { return PrintableText(error_); }

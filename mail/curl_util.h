@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "mail/transfer_abort.h"
+
 namespace flexmail {
 
 // Server replies quoted in our messages are cut to this many bytes.
@@ -24,6 +26,7 @@ inline constexpr std::size_t kMaxQuotedServerText = 200;
 
 // curl_global_init(CURL_GLOBAL_DEFAULT), exactly once per process.
 void CurlGlobalInit();
+
 
 // Untrusted text (a server's reply, a curl error naming a host) made safe to
 // log: bytes outside printable ASCII become '?', CR/LF/TAB a space, trailing

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/daemon/testbed.h"
+#include "tests/transport/scripted_server.h"
 
 namespace flexmail::testing {
 namespace {
@@ -91,6 +92,41 @@ TEST(Service, AnswersThenStopsOnSigterm) {
   EXPECT_EQ(j["healthy"], true);
   EXPECT_EQ(j["outbox"]["SENT"], 1);
   EXPECT_FALSE(j["lastSuccessfulPoll"].is_null());
+}
+
+// A relay that greets, then never answers: SIGTERM while a reply is being
+// sent to it still stops the service within 5 s (not after the 60 s
+// low-speed timeout), and the reply waits in the outbox, PENDING, its
+// interrupted send not counted as an attempt.
+TEST(Service, StopsPromptlyWhileARelayIsSilent) {
+  test::ScriptedServer relay("220 scripted ESMTP\r\n",
+                             [](const std::string&) { return std::string(); });
+  Testbed bed(std::string(kServiceConfig) + "[smtp]\nurl = \"smtp://127.0.0.1:" +
+              std::to_string(relay.port()) +
+              "\"\nrequire_tls = false\nrequire_auth = false\nlow_speed_time = 60\n");
+  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
+  pid_t pid = StartService(bed);
+  ASSERT_GT(pid, 0);
+  std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
+  std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
+  fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
+  bool sending = WaitFor([&] { return !relay.received().empty(); }, std::chrono::seconds(15));
+  EXPECT_TRUE(sending) << ReadFile(bed.dir() + "/service.log");
+  auto stop_start = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; },
+                        std::chrono::seconds(5));
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited) << "still running 5 s after SIGTERM";
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(5));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  auto r = RunBinary({"--config", bed.config(), "outbox", "list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["replies"].size(), 1u) << r.out;
+  EXPECT_EQ(j["replies"][0]["state"], "PENDING");
+  EXPECT_EQ(j["replies"][0]["attempts"], 0) << "interrupted by the stop: not an attempt";
 }
 
 // Without any poll, status fails the monitoring check (exit 3) and says why.

@@ -3,11 +3,14 @@
 // tests cannot be made to produce.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include "mail/imap.h"
 #include "mail/smtp.h"
+#include "mail/transfer_abort.h"
 #include "tests/transport/scripted_server.h"
 
 namespace flexmail {
@@ -142,6 +145,61 @@ TEST(ScriptedServerTest, ImapServerSilentAfterLoginTimesOut) {
   EXPECT_NE(server.Transcript().find("STATUS INBOX"), std::string::npos) << server.Transcript();
   EXPECT_GE(waited, std::chrono::milliseconds(900));
   EXPECT_LT(waited, std::chrono::seconds(5));
+}
+
+// Sets the transfer abort flag `after` from now, from another thread, as a
+// stop signal would; clears it again when done with.
+class AbortLater {
+ public:
+  explicit AbortLater(std::chrono::milliseconds after) {
+    SetTransferAbortFlag(&stop_);
+    thread_ = std::thread([this, after] {
+      std::this_thread::sleep_for(after);
+      stop_.store(true);
+    });
+  }
+  ~AbortLater() {
+    thread_.join();
+    SetTransferAbortFlag(nullptr);
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// A stop abandons a transfer waiting on a server gone silent after its
+// greeting, long before the timeouts (30 s here), as a transient failure:
+// SMTP and IMAP alike.
+TEST(ScriptedServerTest, StopAbandonsTransfersWaitingOnASilentServer) {
+  ScriptedServer smtp("220 scripted ESMTP\r\n", [](const std::string&) { return std::string(); });
+  SmtpOptions so = Smtp(smtp.port());
+  so.connect_timeout = std::chrono::seconds(30);
+  so.low_speed_timeout = std::chrono::seconds(30);
+  {
+    AbortLater abort(std::chrono::milliseconds(300));
+    const auto t0 = Clock::now();
+    SendResult r = SmtpSender(so).Send("declarations@example.test", {"ops@example.test"},
+                                       kMessage);
+    EXPECT_EQ(r.outcome, SendOutcome::kTransient) << r.detail;
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5)) << r.detail;
+  }
+  ScriptedServer imap("* OK IMAP4rev1 scripted\r\n", [](const std::string&) {
+    return std::string();
+  });
+  ImapOptions io = Imap(imap.port());
+  io.require_tls = false;  // the scripted server has no TLS
+  io.connect_timeout = std::chrono::seconds(30);
+  io.low_speed_timeout = std::chrono::seconds(30);
+  {
+    AbortLater abort(std::chrono::milliseconds(300));
+    const auto t0 = Clock::now();
+    ImapMailbox box(io);
+    std::uint64_t validity = 0;
+    Status s = box.Open(&validity);
+    EXPECT_EQ(s.kind(), Status::Kind::kTransient) << s.ToString();
+    EXPECT_LT(Clock::now() - t0, std::chrono::seconds(5)) << s.ToString();
+  }
 }
 
 // An SMTP server that never speaks is given up on, transiently.
