@@ -59,21 +59,19 @@ bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
   return cond();
 }
 
-// Given a running service, an email delivered to the Maildir is processed
-// and answered at the next poll; SIGTERM stops the service within 5 s with
-// exit status 0, and status then reports a recent successful poll.
-TEST(Service, AnswersThenStopsOnSigterm) {
-  Testbed bed(kServiceConfig);
+// Starts `flexmail run` on the bed (Maildir inbox) and delivers one
+// shipper's email into the Maildir.
+pid_t StartAndDeliver(const Testbed& bed) {
   for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
   pid_t pid = StartService(bed);
-  ASSERT_GT(pid, 0);
   std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
   std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
   fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
-  bool answered = WaitFor([&] { return Files(bed.dir() + "/outbox") == 1; },
-                          std::chrono::seconds(15));
-  EXPECT_TRUE(answered) << ReadFile(bed.dir() + "/service.log");
-  EXPECT_EQ(Files(bed.dir() + "/Maildir/.Processed/cur"), 1u);
+  return pid;
+}
+
+// Sends SIGTERM and expects a clean exit (status 0) within 5 s.
+void ExpectStopsOnSigterm(pid_t pid) {
   auto stop_start = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
@@ -83,6 +81,20 @@ TEST(Service, AnswersThenStopsOnSigterm) {
   EXPECT_TRUE(exited) << "still running 5 s after SIGTERM";
   EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(5));
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// Given a running service, an email delivered to the Maildir is processed
+// and answered at the next poll; SIGTERM stops the service within 5 s with
+// exit status 0, and status then reports a recent successful poll.
+TEST(Service, AnswersThenStopsOnSigterm) {
+  Testbed bed(kServiceConfig);
+  pid_t pid = StartAndDeliver(bed);
+  ASSERT_GT(pid, 0);
+  bool answered = WaitFor([&] { return Files(bed.dir() + "/outbox") == 1; },
+                          std::chrono::seconds(15));
+  EXPECT_TRUE(answered) << ReadFile(bed.dir() + "/service.log");
+  EXPECT_EQ(Files(bed.dir() + "/Maildir/.Processed/cur"), 1u);
+  ExpectStopsOnSigterm(pid);
   std::string log = ReadFile(bed.dir() + "/service.log");
   EXPECT_NE(log.find("flexmail stopped"), std::string::npos) << log;
   EXPECT_NE(log.find("from ops@engie.example: INTEGRATED"), std::string::npos) << log;
@@ -104,23 +116,11 @@ TEST(Service, StopsPromptlyWhileARelayIsSilent) {
   Testbed bed(std::string(kServiceConfig) + "[smtp]\nurl = \"smtp://127.0.0.1:" +
               std::to_string(relay.port()) +
               "\"\nrequire_tls = false\nrequire_auth = false\nlow_speed_time = 60\n");
-  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
-  pid_t pid = StartService(bed);
+  pid_t pid = StartAndDeliver(bed);
   ASSERT_GT(pid, 0);
-  std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
-  std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
-  fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
   bool sending = WaitFor([&] { return !relay.received().empty(); }, std::chrono::seconds(15));
   EXPECT_TRUE(sending) << ReadFile(bed.dir() + "/service.log");
-  auto stop_start = std::chrono::steady_clock::now();
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  int status = 0;
-  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; },
-                        std::chrono::seconds(5));
-  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
-  EXPECT_TRUE(exited) << "still running 5 s after SIGTERM";
-  EXPECT_LT(std::chrono::steady_clock::now() - stop_start, std::chrono::seconds(5));
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  ExpectStopsOnSigterm(pid);
   auto r = RunBinary({"--config", bed.config(), "outbox", "list", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
