@@ -4,6 +4,8 @@
 
 #include <date/date.h>
 
+#include "parser/report.h"
+
 namespace flexmail::store {
 namespace {
 
@@ -112,6 +114,18 @@ Status Corrupt(std::string_view column, std::string_view text) {
   return Status::Internal("ledger damaged: " + std::string(column) + " holds \"" +
                           std::string(text.substr(0, 80)) + "\"");
 }
+
+std::optional<std::string_view> TextOrNull(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::optional<std::int64_t> PositiveOrNull(std::int64_t v) {
+  if (v <= 0) return std::nullopt;
+  return v;
+}
+
+std::string Quoted(std::string_view s) { return "\"" + parser::Printable(s, 80) + "\""; }
 
 Status ReadInstant(std::string_view column, const std::string& text, Instant* out) {
   std::string error;

@@ -3,6 +3,8 @@
 // change them only with a migration.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,5 +38,14 @@ bool ParseLocalText(std::string_view s, LocalTime* out);
 Status ReadInstant(std::string_view column, const std::string& text, Instant* out);
 Status ReadGasDay(std::string_view column, const std::string& text, GasDay* out);
 Status Corrupt(std::string_view column, std::string_view text);
+
+// Absent values are stored as NULL, so the views show nothing rather than
+// "" or 0: empty text, and a line number or row id that is not positive.
+std::optional<std::string_view> TextOrNull(const std::string& s);
+std::optional<std::int64_t> PositiveOrNull(std::int64_t v);
+
+// Outside text quoted in an error message: printable, at most 80
+// characters, between double quotes.
+std::string Quoted(std::string_view s);
 
 }  // namespace flexmail::store

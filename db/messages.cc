@@ -10,27 +10,15 @@
 #include "db/codec.h"
 #include "db/ledger.h"
 #include "db/sha256.h"
-#include "parser/report.h"
 
 namespace flexmail {
 namespace {
 
 using sql::Statement;
+using store::Quoted;
+using store::PositiveOrNull;
+using store::TextOrNull;
 using Mode = sql::Transaction::Mode;
-
-// Outside text quoted in an error message: printable and short.
-constexpr size_t kQuotedChars = 80;
-
-std::string Quoted(std::string_view s) { return "\"" + parser::Printable(s, kQuotedChars) + "\""; }
-
-std::optional<std::string_view> TextOrNull(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-std::optional<std::int64_t> IdOrNull(std::int64_t id) {
-  if (id == 0) return std::nullopt;
-  return id;
-}
 
 // Column 15 is the raw bytes, or NULL when the caller does not want them.
 constexpr std::string_view kSelectMessage =
@@ -111,11 +99,11 @@ Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
   Statement st;
   Status s = Statement::Prepare(db, kInsertMessage, &st);
   if (!s.ok()) return s;
-  s = st.BindAll(IdOrNull(m.declaration_id), m.mailbox, static_cast<std::int64_t>(m.validity),
+  s = st.BindAll(PositiveOrNull(m.declaration_id), m.mailbox, static_cast<std::int64_t>(m.validity),
                  TextOrNull(m.mailbox_key), m.message_id, m.sha256, m.sender, m.subject,
                  FormatUtcIso(m.received_at), FormatLocalIso(m.received_at), m.source,
                  sql::Blob{m.raw}, static_cast<std::int64_t>(m.raw.size()),
-                 store::OutcomeText(m.outcome), m.reason, m.folder, IdOrNull(m.duplicate_of))
+                 store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;

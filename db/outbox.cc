@@ -5,12 +5,12 @@
 
 #include "db/codec.h"
 #include "db/ledger.h"
-#include "parser/report.h"
 
 namespace flexmail {
 namespace {
 
 using sql::Statement;
+using store::Quoted;
 using Mode = sql::Transaction::Mode;
 
 struct StateSpelling {
@@ -32,11 +32,6 @@ bool ParseReplyState(std::string_view text, ReplyState* out) {
   }
   return false;
 }
-
-// Outside text quoted in an error message: printable and short.
-constexpr size_t kQuotedChars = 80;
-
-std::string Quoted(std::string_view s) { return "\"" + parser::Printable(s, kQuotedChars) + "\""; }
 
 // How outbox.recipients joins the envelope recipients.
 constexpr std::string_view kSeparator = ", ";

@@ -14,17 +14,6 @@ namespace {
 using sql::Statement;
 using IdsByProgramme = std::map<std::string, std::int64_t>;
 
-// Absent parts of a location are stored as NULL, so the views show nothing
-// rather than "" or 0.
-std::optional<std::string_view> TextOrNull(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return s;
-}
-std::optional<std::int64_t> PositiveOrNull(int v) {
-  if (v <= 0) return std::nullopt;
-  return v;
-}
-
 Status InsertDeclarationRow(sqlite3* db, const DeclarationEnvelope& env, Outcome outcome,
                             std::int64_t* id) {
   Statement st;
