@@ -7,6 +7,7 @@
 #include "daemon/reply.h"
 #include "daemon/subject.h"
 #include "db/sha256.h"
+#include "mail/header.h"
 #include "mail/safe_name.h"
 
 namespace flexmail {
@@ -96,7 +97,7 @@ std::string Intake::IgnoreReason(const ParsedMessage& m) const {
   if (precedence == "bulk" || precedence == "list" || precedence == "junk")
     return "message de liste ou de masse (Precedence: " + precedence + ")";
   if (m.from_address.empty()) return "expéditeur illisible";
-  if (!config_.mail.address.empty() && Lower(m.from_address) == Lower(config_.mail.address))
+  if (!config_.mail.address.empty() && EqualsIgnoreCase(m.from_address, config_.mail.address))
     return "message de flexmail lui-même";
   if (!config_.referential.SenderKnown(m.from_address)) return "expéditeur inconnu";
   return "";

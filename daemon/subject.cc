@@ -1,15 +1,11 @@
 #include "daemon/subject.h"
 
-#include <cctype>
 #include <regex>
+
+#include "mail/header.h"
 
 namespace flexmail {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // Drops reply and forward prefixes that mail clients add ("Re:", "RE :",
 // "TR:", "Fwd:", "Fw:", "AW:"), repeatedly.
@@ -23,7 +19,7 @@ std::string StripPrefixes(std::string s) {
 
 bool KnownSiteLabel(const std::string& name, const Referential& ref) {
   for (const auto& site : ref.sites()) {
-    if (Lower(site.label) == Lower(name)) return true;
+    if (EqualsIgnoreCase(site.label, name)) return true;
   }
   return false;
 }
