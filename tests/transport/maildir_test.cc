@@ -37,6 +37,15 @@ class MaildirTest : public ::testing::Test {
     EXPECT_EQ(validity, 0u);
     return s;
   }
+  // Opens and lists; a failure of either fails the test (and lists nothing).
+  std::vector<MailboxEntry> OpenAndList(MaildirMailbox* box) {
+    std::vector<MailboxEntry> list;
+    Status s = OpenIt(box);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    if (s.ok()) s = box->List(&list);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return list;
+  }
 
   TempDir tmp_;
 };
@@ -49,9 +58,7 @@ TEST_F(MaildirTest, ListsNewAndCurByMtimeThenName) {
   Put("new", ".hidden", "H", kT0 - 100);
   fs::create_directories(root() / "new" / "sub");
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].key, "c.host");
   EXPECT_EQ(list[0].order, 2u);
@@ -93,9 +100,7 @@ TEST_F(MaildirTest, FilesIntoTheThreeFolders) {
   Put("new", "2.r", "two", kT0 + 1);
   Put("cur", "3.i:2,S", "three", kT0 + 2);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_TRUE(box.File(list[0], Folder::kProcessed).ok());
   EXPECT_TRUE(box.File(list[1], Folder::kRejected).ok());
@@ -111,9 +116,7 @@ TEST_F(MaildirTest, FilesIntoTheThreeFolders) {
 TEST_F(MaildirTest, FilingIsIdempotent) {
   Put("new", "1.x", "one", kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   ASSERT_TRUE(box.File(list[0], Folder::kProcessed).ok());
   Status again = box.File(list[0], Folder::kRejected);
@@ -130,9 +133,7 @@ TEST_F(MaildirTest, FetchRefusesOversize) {
   ASSERT_EQ(data.size(), 100u);
   Put("new", "big", data, kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   std::string raw = "untouched";
   Status s = box.Fetch(list[0], 99, &raw);
@@ -148,9 +149,7 @@ TEST_F(MaildirTest, FetchHeadersReadsTheHeaderSectionOnly) {
   const std::string data = "Subject: x\r\nFrom: <a@b.example>\r\n\r\n" + std::string(5000, 'y');
   Put("new", "big", data, kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   std::string raw;
   ASSERT_TRUE(box.FetchHeaders(list[0], 1000, &raw).ok());
@@ -162,9 +161,7 @@ TEST_F(MaildirTest, FetchRefusesSymlink) {
   WriteFile(tmp_.path() / "secret", "not for mail");
   fs::create_symlink(tmp_.path() / "secret", root() / "new" / "evil");
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].key, "evil");
   std::string raw;
@@ -181,9 +178,7 @@ TEST_F(MaildirTest, FetchRefusesSymlink) {
 TEST_F(MaildirTest, CurFilesWithInfo) {
   Put("cur", "1772528400.M1P2.host:2,S", "seen", kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_EQ(list[0].key, "1772528400.M1P2.host");
   std::string raw;
@@ -198,9 +193,7 @@ TEST_F(MaildirTest, CurFilesWithInfo) {
 TEST_F(MaildirTest, FindsAMessageMovedToCurAfterList) {
   Put("new", "m1", "moved", kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
   ASSERT_EQ(list.size(), 1u);
   fs::rename(root() / "new/m1", root() / "cur/m1:2,S");
   std::string raw;
@@ -214,9 +207,8 @@ TEST_F(MaildirTest, FindsAMessageMovedToCurAfterList) {
 TEST_F(MaildirTest, FetchOfAVanishedMessageIsNotFound) {
   Put("new", "gone", "x", kT0);
   MaildirMailbox box(root());
-  ASSERT_TRUE(OpenIt(&box).ok());
-  std::vector<MailboxEntry> list;
-  ASSERT_TRUE(box.List(&list).ok());
+  std::vector<MailboxEntry> list = OpenAndList(&box);
+  ASSERT_EQ(list.size(), 1u);
   fs::remove(root() / "new/gone");
   std::string raw;
   EXPECT_EQ(box.Fetch(list.at(0), 100, &raw).kind(), Status::Kind::kNotFound);
