@@ -103,11 +103,10 @@ std::string Intake::IgnoreReason(const ParsedMessage& m) const {
   return "";
 }
 
-Status Intake::Ignore(const IncomingMessage& in, const std::string& reason, IntakeResult* out,
+Status Intake::Ignore(const std::string& reason, IntakeResult* out,
                       const MessageRecord* original) {
   out->outcome = Outcome::kIgnored;
   out->reason = reason;
-  out->record = RecordOf(in, out->message);
   out->record.outcome = Outcome::kIgnored;
   out->record.reason = reason;
   out->folder = Folder::kIgnored;
@@ -122,17 +121,18 @@ Status Intake::Ignore(const IncomingMessage& in, const std::string& reason, Inta
 
 Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   Status parsed = ParseMessage(in.raw, LimitsOf(config_.limits), &out->message);
+  out->record = RecordOf(in, out->message);  // hashes the bytes, once
   // Content first, whatever it is: the same bytes seen again, readable or
   // not, are a duplicate of the first sighting.
   MessageRecord first;
   bool seen = false;
-  Status s = ledger_->FindMessageByContent(out->message.message_id, Sha256Hex(in.raw), &seen,
+  Status s = ledger_->FindMessageByContent(out->message.message_id, out->record.sha256, &seen,
                                            &first);
   if (!s.ok()) return s;
-  if (seen) return Ignore(in, "doublon du message n°" + std::to_string(first.id), out, &first);
-  if (!parsed.ok()) return Ignore(in, "ce n'est pas un courriel : " + parsed.message(), out);
+  if (seen) return Ignore("doublon du message n°" + std::to_string(first.id), out, &first);
+  if (!parsed.ok()) return Ignore("ce n'est pas un courriel : " + parsed.message(), out);
   std::string reason = IgnoreReason(out->message);
-  if (!reason.empty()) return Ignore(in, reason, out);
+  if (!reason.empty()) return Ignore(reason, out);
   return Declare(in, out);
 }
 
@@ -156,10 +156,11 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
         Diagnostic{m.limit->code, Severity::kError, m.limit->detail, "", 0, 0});
   }
   if (auto warning = CheckSubject(m.subject, config_.referential)) options.extra.push_back(*warning);
+  const MessageRecord received = out->record;
   options.extend = [&](sql::Transaction& tx, const Verdict& v) {
     out->outcome = v.result.outcome;
     out->folder = FolderOf(v.result.outcome);
-    out->record = RecordOf(in, m);
+    out->record = received;
     out->record.outcome = v.result.outcome;
     out->record.folder = FolderName(out->folder);
     out->record.declaration_id = v.declaration_id;

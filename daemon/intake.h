@@ -65,8 +65,10 @@ class Intake {
   Status Ingest(const IncomingMessage& in, IntakeResult* out);
 
  private:
-  // `original`: the first sighting, when `in` is a duplicate of it.
-  Status Ignore(const IncomingMessage& in, const std::string& reason, IntakeResult* out,
+  // Both REQUIRE out->record = RecordOf(in, out->message), as Ingest sets
+  // it (the bytes are hashed once). `original`: the first sighting, when
+  // the message is a duplicate of it.
+  Status Ignore(const std::string& reason, IntakeResult* out,
                 const MessageRecord* original = nullptr);
   Status Declare(const IncomingMessage& in, IntakeResult* out);
   std::string IgnoreReason(const ParsedMessage& m) const;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "daemon/log.h"
-#include "db/sha256.h"
 
 namespace flexmail {
 namespace {
@@ -111,11 +110,11 @@ Status Runner::Quarantine(const IncomingMessage& in, const Status& why, IntakeRe
   LogError("message " + Printable(in.key) + " could not be processed (" + why.ToString() +
            "); quarantined as IGNORED, an operator must look at it");
   *r = IntakeResult();
+  r->record = RecordOf(in, ParsedMessage());  // unreadable: no header is trusted
   bool seen = false;
   MessageRecord first;
-  Status s = ledger_->FindMessageByContent("", Sha256Hex(in.raw), &seen, &first);
+  Status s = ledger_->FindMessageByContent("", r->record.sha256, &seen, &first);
   if (!s.ok()) return s;
-  r->record = RecordOf(in, ParsedMessage());  // unreadable: no header is trusted
   if (seen) r->record.duplicate_of = first.id;  // quarantined before
   r->record.outcome = Outcome::kIgnored;
   r->record.reason = "quarantaine : " + Printable(why.ToString());
