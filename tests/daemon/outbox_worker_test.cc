@@ -53,11 +53,7 @@ class RecordingSender : public MailSender {
 };
 
 bool WaitFor(const std::function<bool()>& cond) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!cond() && std::chrono::steady_clock::now() < end) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return cond();
+  return testing::WaitFor(cond, std::chrono::seconds(10));
 }
 
 class OutboxWorkerTest : public ::testing::Test {

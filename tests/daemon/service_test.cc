@@ -50,15 +50,6 @@ size_t Files(const std::string& dir) {
   return n;
 }
 
-bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit) {
-  auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
 // Starts `flexmail run` on the bed (Maildir inbox) and delivers one
 // shipper's email into the Maildir.
 pid_t StartAndDeliver(const Testbed& bed) {

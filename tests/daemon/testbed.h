@@ -2,6 +2,8 @@
 // worked examples' referential, a database path and CSV writers.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,9 @@ Instant At(const char* text);
 // fills *out and *err, returns the exit code.
 int RunCliIn(const Testbed& bed, const Clock& clock, std::vector<std::string> args,
              std::string* out, std::string* err);
+
+// Polls `cond` every 50 ms until it holds (true) or `limit` has passed.
+bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit);
 
 // The bytes of a committed mail fixture (tests/mail/fixtures/NAME).
 std::string Fixture(const std::string& name);
