@@ -88,7 +88,6 @@ std::string ImapMailbox::name() const {
 
 void ImapMailbox::Close() {
   for (auto& uids : unfiled_) uids.clear();
-  unfiled_count_ = 0;
   easy_.reset();  // curl says LOGOUT and closes the connection
   caps_.clear();
   folders_ready_ = false;

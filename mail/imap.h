@@ -146,7 +146,6 @@ class ImapMailbox final : public Mailbox {
   bool folders_ready_ = false;
   // UIDs filed but not moved yet, per Folder.
   std::vector<std::uint64_t> unfiled_[3];
-  std::size_t unfiled_count_ = 0;
   std::optional<std::uint64_t> validity_;  // set by a successful Open
 };
 

@@ -172,7 +172,8 @@ Status ImapMailbox::File(const MailboxEntry& entry, Folder folder) {
   Status s = CheckUsable(entry, &uid);
   if (!s.ok()) return s;
   unfiled_[static_cast<int>(folder)].push_back(uid);
-  if (++unfiled_count_ < std::max<std::size_t>(1, options_.file_batch)) return Status::Ok();
+  const std::size_t unfiled = unfiled_[0].size() + unfiled_[1].size() + unfiled_[2].size();
+  if (unfiled < options_.file_batch) return Status::Ok();
   return Flush();
 }
 
@@ -181,16 +182,16 @@ Status ImapMailbox::File(const MailboxEntry& entry, Folder folder) {
 Status ImapMailbox::Flush() {
   std::vector<std::uint64_t> unfiled[3];
   for (int f = 0; f < 3; ++f) unfiled[f].swap(unfiled_[f]);
-  unfiled_count_ = 0;
   Status s;
   for (int f = 0; s.ok() && f < 3; ++f) {
     if (unfiled[f].empty()) continue;
     if (!validity_) return Status::Internal("IMAP mailbox used before a successful Open");
-    s = EnsureCapabilities();
-    if (!s.ok()) break;
     const std::string& dest = FolderName(static_cast<Folder>(f));
-    s = options_.use_move && Has("MOVE") ? Move(unfiled[f], dest)
-                                          : CopyAndDelete(unfiled[f], dest);
+    s = EnsureCapabilities();
+    if (s.ok()) {
+      s = options_.use_move && Has("MOVE") ? Move(unfiled[f], dest)
+                                            : CopyAndDelete(unfiled[f], dest);
+    }
   }
   return s;
 }
