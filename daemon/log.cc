@@ -5,6 +5,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "parser/encoding.h"
+
 namespace flexmail {
 namespace {
 
@@ -18,23 +20,13 @@ spdlog::logger& Logger() {
   return *logger;
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t Utf8Length(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string Printable(std::string_view s, size_t max) {
   std::string out;
   for (size_t i = 0; i < s.size();) {
-    size_t n = Utf8Length(s, i);
+    size_t n = 0;
+    (void)parser::DecodeUtf8At(s, i, &n);  // 0: not well-formed UTF-8
     if (out.size() + (n ? n : 1) > max) return out + "…";
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (n == 0 || (n == 1 && (c < 0x20 || c == 0x7f))) {
