@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <chrono>
 #include <filesystem>
@@ -51,12 +52,18 @@ size_t Files(const std::string& dir) {
 }
 
 // Starts `flexmail run` on the bed (Maildir inbox) and delivers one
-// shipper's email into the Maildir.
+// shipper's email into the Maildir. The file's mtime, its reception
+// instant, is set to the day before the declared gas day: the service runs
+// on the real clock, and the verdict must not depend on today's date.
 pid_t StartAndDeliver(const Testbed& bed) {
   for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
   pid_t pid = StartService(bed);
   std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
   std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
+      At("2026-12-02T15:00:00").time_since_epoch());
+  struct utimbuf times{secs.count(), secs.count()};
+  utime(tmp.c_str(), &times);
   fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
   return pid;
 }
