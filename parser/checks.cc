@@ -105,7 +105,7 @@ void FieldChecker::BadQuantity(int field, std::string_view text, NumberStatus st
       Fail(field, "valeur négative interdite, attendu un nombre positif ou nul", text);
       return;
     case NumberStatus::kOutOfRange:
-      Fail(field, "nombre trop grand, attendu un nombre décimal fini", text);
+      Fail(field, "nombre trop grand, attendu un nombre inférieur à 1 000 000 000 000 kWh", text);
       return;
     case NumberStatus::kOk:
     case NumberStatus::kEmpty:

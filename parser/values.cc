@@ -1,11 +1,5 @@
 #include "parser/values.h"
 
-#include <charconv>
-#include <cmath>
-#include <cstdint>
-#include <string>
-#include <system_error>
-
 namespace flexmail::parser {
 namespace {
 
@@ -17,70 +11,46 @@ size_t CountDigits(std::string_view s, size_t from) {
   return i - from;
 }
 
-// The shape of a decimal read in one pass: where its mark is, how many
-// digits it has, and those digits as an integer (meaningful only up to 19
-// digits; longer numbers take the slow path anyway).
+// The shape of a decimal read in one pass: where its mark is and how many
+// fractional digits follow it.
 struct Decimal {
   bool ok = false;
   size_t mark = 0;  // position of the decimal mark; size() when none
-  size_t digits = 0;
   size_t decimals = 0;
-  std::uint64_t mantissa = 0;
 };
 
-// Reads [0-9]+([.,][0-9]+)? (',' allowed only when `comma_ok`). Works on
-// locals and fills the result once: accumulating in the returned struct
-// makes the compiler store to memory on every digit.
+// Reads [0-9]+([.,][0-9]+)? (',' allowed only when `comma_ok`).
 Decimal ScanDecimal(std::string_view s, bool comma_ok) {
-  const char* p = s.data();
-  const char* end = p + s.size();
-  std::uint64_t m = 0;
-  while (p < end && IsDigit(*p)) m = m * 10 + static_cast<unsigned>(*p++ - '0');
   Decimal d;
-  d.mark = static_cast<size_t>(p - s.data());
+  d.mark = CountDigits(s, 0);
   if (d.mark == 0) return d;
-  if (p < end) {
-    if (*p != '.' && !(*p == ',' && comma_ok)) return d;
-    const char* first = ++p;
-    while (p < end && IsDigit(*p)) m = m * 10 + static_cast<unsigned>(*p++ - '0');
-    d.decimals = static_cast<size_t>(p - first);
-    if (d.decimals == 0 || p != end) return d;
+  if (d.mark < s.size()) {
+    if (s[d.mark] != '.' && !(s[d.mark] == ',' && comma_ok)) return d;
+    d.decimals = CountDigits(s, d.mark + 1);
+    if (d.decimals == 0 || d.mark + 1 + d.decimals != s.size()) return d;
   }
-  d.digits = d.mark + d.decimals;
-  d.mantissa = m;
   d.ok = true;
   return d;
 }
 
-NumberStatus Convert(const char* begin, const char* end, double* out) {
-  auto r = std::from_chars(begin, end, *out, std::chars_format::fixed);
-  if (r.ec == std::errc::result_out_of_range || (r.ec == std::errc() && !std::isfinite(*out))) {
-    return NumberStatus::kOutOfRange;
-  }
-  return r.ec == std::errc() && r.ptr == end ? NumberStatus::kOk : NumberStatus::kMalformed;
-}
+// Integer digits a quantity may have: it is below kMaxQuantityKwh (10^12).
+constexpr size_t kMaxIntegerDigits = 12;
 
-// from_chars only knows '.': a comma mark is swapped in a copy, on the
-// stack for any reasonable length.
-NumberStatus ConvertWithComma(std::string_view s, size_t mark, double* out) {
-  char buf[64];
-  if (s.size() <= sizeof buf) {
-    s.copy(buf, s.size());
-    buf[mark] = '.';
-    return Convert(buf, buf + s.size(), out);
-  }
-  std::string copy(s);
-  copy[mark] = '.';
-  return Convert(copy.data(), copy.data() + copy.size(), out);
+// The well-formed decimal `s` in thousandths, rounded half up on its
+// fourth fractional digit (RULES §2.5: quantities are kept to the Wh).
+// False when it is kMaxQuantityKwh or more.
+bool ToThousandths(std::string_view s, const Decimal& d, Milli* out) {
+  size_t i = 0;
+  while (i + 1 < d.mark && s[i] == '0') ++i;  // leading zeros
+  if (d.mark - i > kMaxIntegerDigits) return false;
+  Milli m = 0;
+  for (; i < d.mark; ++i) m = m * 10 + (s[i] - '0');
+  const char* frac = s.data() + d.mark + 1;
+  for (size_t k = 0; k < 3; ++k) m = m * 10 + (k < d.decimals ? frac[k] - '0' : 0);
+  if (d.decimals > 3 && frac[3] >= '5') ++m;
+  *out = m;
+  return true;
 }
-
-// Clinger's fast path: with at most 15 digits in all, the digits read as
-// an integer and the power of ten are both exact doubles, so one IEEE
-// division gives the correctly rounded value, the very double from_chars
-// would return, without its cost.
-constexpr size_t kFastDigits = 15;
-constexpr double kPow10[kFastDigits + 1] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                            1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 
 int TwoDigits(std::string_view s, size_t at) { return (s[at] - '0') * 10 + (s[at + 1] - '0'); }
 
@@ -94,12 +64,10 @@ NumberStatus ParseQuantity(std::string_view s, char sep, double* out) {
     if (s[0] == '-' && ScanDecimal(s.substr(1), comma_ok).ok) return NumberStatus::kNegative;
     return NumberStatus::kMalformed;
   }
-  if (d.digits <= kFastDigits) {
-    *out = static_cast<double>(d.mantissa) / kPow10[d.decimals];
-    return NumberStatus::kOk;
-  }
-  if (d.mark < s.size() && s[d.mark] == ',') return ConvertWithComma(s, d.mark, out);
-  return Convert(s.data(), s.data() + s.size(), out);
+  Milli m = 0;
+  if (!ToThousandths(s, d, &m)) return NumberStatus::kOutOfRange;
+  *out = FromMilli(m);
+  return NumberStatus::kOk;
 }
 
 bool ParseClockTime(std::string_view s, std::chrono::milliseconds* since_midnight) {

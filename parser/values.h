@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string_view>
 
+#include "rules/quantity.h"
+
 namespace flexmail::parser {
 
 enum class NumberStatus {
@@ -12,7 +14,7 @@ enum class NumberStatus {
   kEmpty,       // nothing in the field
   kMalformed,   // not [0-9]+([.,][0-9]+)?
   kNegative,    // '-' followed by a well-formed number
-  kOutOfRange,  // well-formed but too large for a double
+  kOutOfRange,  // well-formed but kMaxQuantityKwh (10^12) or more
 };
 
 // A plain non-negative decimal: digits, optionally a decimal mark and more
@@ -21,6 +23,9 @@ enum class NumberStatus {
 // readers would take it for two fields). No sign, exponent, NaN, infinity,
 // thousands separator, nor leading/trailing mark: what a spreadsheet writes
 // for a quantity, and nothing that a locale could read differently.
+// The value is kept to the thousandth (rounded half up on the fourth
+// fractional digit), so that the rules compare it exactly
+// (rules/quantity.h); *out is the double nearest to that decimal.
 NumberStatus ParseQuantity(std::string_view s, char sep, double* out);
 
 // "HHMMSS" followed by 0 to 5 fraction-of-second digits (the contract's

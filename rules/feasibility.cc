@@ -5,7 +5,8 @@
 namespace flexmail {
 namespace {
 
-double ValueAt(const Hourly& h, int i) { return h[i] ? *h[i] : 0.0; }
+// Quantities are compared and summed in exact thousandths (rules/quantity.h).
+Milli ValueAt(const Hourly& h, int i) { return ToMilli(h[i]); }
 
 // The window (RULES §4.3) as slot indices of D: absolute slots c .. H+5,
 // cut to the day.
@@ -23,7 +24,7 @@ std::vector<int> SlotsWhere(const FeasibilityInput& in, const ReferenceVersion* 
                             int last, int sign) {
   std::vector<int> out;
   for (int i = first; i <= last; ++i) {
-    double p = ValueAt(*in.values, i), r = RefValue(ref, i);
+    Milli p = ValueAt(*in.values, i), r = RefValue(ref, i);
     if ((sign < 0 && p < r) || (sign > 0 && p > r)) out.push_back(i);
   }
   return out;
@@ -40,12 +41,12 @@ bool AnyAbove(const FeasibilityInput& in, const ReferenceVersion* ref, int first
 // force at the start of slot c, plus the budget of the site's tranches.
 bool WithinPartialBudget(const FeasibilityInput& in, AbsSlot c, int first, int last) {
   const ReferenceVersion* at_c = in.history->InForceAt(BudgetReferenceInstant(c));
-  double declared = 0, reference = 0;
+  Milli declared = 0, reference = 0;
   for (int i = first; i <= last; ++i) {
     declared += ValueAt(*in.values, i);
     reference += RefValue(at_c, i);
   }
-  return declared <= reference + in.budget_per_tranche * in.tranches;
+  return declared <= reference + ToMilli(in.budget_per_tranche) * in.tranches;
 }
 
 void CheckIncreases(const FeasibilityInput& in, const ReferenceVersion* ref, AbsSlot c,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/programme.h"
+#include "rules/quantity.h"
 #include "rules/time.h"
 
 namespace flexmail {
@@ -39,9 +40,10 @@ class ReferenceHistory {
 // reference; otherwise from the current slot onwards.
 Hourly Rebuild(const ReferenceVersion* previous, const Hourly& values, GasDay day, Instant t);
 
-// Reference value used in comparisons: null counts as 0.
-inline double RefValue(const ReferenceVersion* r, int i) {
-  return r && r->values[i] ? *r->values[i] : 0.0;
+// Reference value used in comparisons, in exact thousandths: null counts
+// as 0, and so does the value of no reference at all.
+inline Milli RefValue(const ReferenceVersion* r, int i) {
+  return r ? ToMilli(r->values[i]) : 0;
 }
 
 }  // namespace flexmail

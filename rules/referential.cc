@@ -4,6 +4,10 @@
 #include <cctype>
 
 namespace flexmail {
+
+Band ContractBand(const ContractSite& terms) {
+  return Band::WithTolerance(terms.qmin, terms.qmax, terms.tolerance_pct);
+}
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {

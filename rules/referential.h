@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rules/indicators.h"
+#include "rules/quantity.h"
 
 namespace flexmail {
 
@@ -33,6 +34,10 @@ struct ContractSite {
   double qmax = 0;
   double tolerance_pct = 0;  // 5 means +/-5 %
 };
+
+// The contractual band of a site, tolerance included (RULES §2.4):
+// [qmin × (1 − t), qmax × (1 + t)], exact.
+Band ContractBand(const ContractSite& terms);
 
 struct Contract {
   std::string code;

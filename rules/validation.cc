@@ -147,14 +147,13 @@ void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
 }
 
 
-// Hours whose value lies outside [lo, hi]. The nonexistent 02:00 of the
+// Hours whose value lies outside `band`. The nonexistent 02:00 of the
 // 23-hour day is 0 by decision and is never judged against bounds.
-std::vector<int> SlotsOutside(bool missing_dst_hour, const Hourly& values, double lo,
-                              double hi) {
+std::vector<int> SlotsOutside(bool missing_dst_hour, const Hourly& values, const Band& band) {
   std::vector<int> out;
   for (int i = 0; i < kSlotsPerDay; ++i) {
     if (i == kNonexistentDstSlot && missing_dst_hour) continue;
-    if (values[i] && (*values[i] < lo || *values[i] > hi)) out.push_back(i);
+    if (values[i] && !band.Contains(ToMilli(*values[i]))) out.push_back(i);
   }
   return out;
 }
@@ -183,11 +182,12 @@ void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hou
           CodeText(Code::BAD_QUANTITIES) + " : heures " + FormatSlotHours(missing));
   }
   if (!pl.tech_qmin || !pl.tech_qmax) return;
-  if (*pl.tech_qmin > *pl.tech_qmax) {
+  if (ToMilli(*pl.tech_qmin) > ToMilli(*pl.tech_qmax)) {
     Error(Code::INVALID_QMIN_QMAX, f, pl, kFieldQMin, CodeText(Code::INVALID_QMIN_QMAX));
     return;
   }
-  auto outside = SlotsOutside(MissingDstHour(day), *values, *pl.tech_qmin, *pl.tech_qmax);
+  auto outside = SlotsOutside(MissingDstHour(day), *values,
+                              Band::Between(*pl.tech_qmin, *pl.tech_qmax));
   if (!outside.empty()) {
     Add(Severity::kWarning, Code::OUTSIDE_TECHNICAL_QMIN_QMAX, f, pl,
         kFieldValues + outside.front(),
@@ -195,15 +195,13 @@ void Checker::CheckValues(const DeclarationFile& f, const ProgrammeLine& pl, Hou
   }
 }
 
-// §2.4: contractual bounds widened by the tolerance.
+// §2.4: contractual bounds widened by the tolerance, exactly (a value equal
+// to qmax × (1 + t) is inside).
 void Checker::CheckBounds(const DeclarationFile& f, const ProgrammeLine& pl,
                           const Hourly& values) {
   const ContractSite* terms = ref_.FindContractSite(pl.id->contract, pl.id->site);
   if (!terms) return;
-  const double tol = terms->tolerance_pct / 100.0;
-  auto outside =
-      SlotsOutside(MissingDstHour(pl.id->day), values, terms->qmin * (1 - tol),
-                   terms->qmax * (1 + tol));
+  auto outside = SlotsOutside(MissingDstHour(pl.id->day), values, ContractBand(*terms));
   if (!outside.empty()) {
     Error(Code::EXEDED_QMIN_QMAX, f, pl, kFieldValues + outside.front(),
           CodeText(Code::EXEDED_QMIN_QMAX, FormatSlotHours(outside)));

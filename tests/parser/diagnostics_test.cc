@@ -150,7 +150,7 @@ std::vector<DiagCase> ProgrammeCases() {
         "nul, avec « . » comme séparateur décimal, trouvé « 1,5 »"}},
       {"value_too_large", ProgrammeWith(12, "1" + std::string(400, '0')),
        {"2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : nombre trop grand, attendu un nombre "
-        "décimal fini, trouvé « 1" + std::string(39, '0') + "… »"}},
+        "inférieur à 1 000 000 000 000 kWh, trouvé « 1" + std::string(39, '0') + "… »"}},
       {"value_long_text_truncated", ProgrammeWith(20, std::string(50, 'x')),
        {std::string("2:20:BAD_FORMAT:champ 20 (valeur horaire 15h00) : ") + kNumber +
         ", trouvé « " + std::string(40, 'x') + "… »"}},

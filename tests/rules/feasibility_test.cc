@@ -66,6 +66,36 @@ struct Eval {
   }
 };
 
+// The case found wrong by hand (contract §3.2.3: "inférieur ou égal ...
+// majoré de 0,8 GWh/tranche"): at D 12:20 the window is 12h..17h; v1 sums
+// to 1 372 911.8 there, v2 to exactly 800 000 more. In binary floating
+// point the sum was 2 172 911.8000000003 and v2 was refused.
+TEST(Feasibility, PartialBudgetIsExactAtItsBound) {
+  const Hourly v1 = [] {
+    Hourly h = Flat(100000);
+    const double hours[] = {274146.3, 149877.5, 118534.6, 353750.5, 357753.6, 118849.3};
+    for (int i = 0; i < 6; ++i) h[SlotOfHour(12 + i)] = hours[i];
+    return h;
+  }();
+  Hourly v2 = v1;
+  const double raised[] = {274146.3, 149877.5, 152908.6, 380419.5, 862606.7, 352953.2};
+  for (int i = 0; i < 6; ++i) v2[SlotOfHour(12 + i)] = raised[i];
+  Eval e;
+  e.t = OnD(12, 20);
+  e.history.Add(Version(Dm1(15, 0), v1, 1));
+  e.lights = Lights(kGreen, kRed, kGreen);
+  e.values = v2;
+  FeasibilityResult r = e.Run();
+  EXPECT_EQ(r.window_first, SlotOfHour(12));
+  EXPECT_EQ(r.window_last, SlotOfHour(17));
+  EXPECT_TRUE(r.accepted) << test::CodesOf(r.violations).size();
+  e.values[SlotOfHour(16)] = 862606.701;  // one thousandth over the budget
+  r = e.Run();
+  EXPECT_FALSE(r.accepted);
+  EXPECT_EQ(test::CodesOf(r.violations),
+            std::vector<Code>{Code::HMS_PROFILE_NOT_RESPECT_FLEXIBILITY_TOLERANCE});
+}
+
 TEST(Feasibility, WindowTable) {
   // The window is c .. H+5 cut to the day: 7 slots before H:15, 6 after,
   // only the part inside D, on wall-clock labels across DST nights.
@@ -292,11 +322,11 @@ TEST(Reference, HistoryInForceAt) {
   EXPECT_EQ(*h.InForceAt(OnD(12, 20))->values[0], 3);
   h.Add(Version(OnD(13, 0), Flat(4), 4));
   EXPECT_EQ(*h.InForceAt(OnD(14, 0))->values[0], 4);
-  EXPECT_EQ(RefValue(nullptr, 3), 0.0);
+  EXPECT_EQ(RefValue(nullptr, 3), 0);
   ReferenceVersion with_null = Version(OnD(1, 0), Flat(7));
   with_null.values[3] = std::nullopt;
-  EXPECT_EQ(RefValue(&with_null, 3), 0.0);
-  EXPECT_EQ(RefValue(&with_null, 4), 7.0);
+  EXPECT_EQ(RefValue(&with_null, 3), 0);
+  EXPECT_EQ(RefValue(&with_null, 4), 7000);
 }
 
 TEST(Reference, RebuildTable) {
