@@ -41,7 +41,8 @@ void BM_DurableSubmit(benchmark::State& state) {
                      date::days{per_day ? n / per_day : 0});
     const int version_of_day = per_day ? n % per_day + 1 : n + 1;
     DeclarationEnvelope env{"ops@engie.example", t, "cli",
-                            {RawFile{FileNameFor(day), DeclarationCsv(1, version_of_day, day)}}};
+                            {RawFile{FileNameFor(day), DeclarationCsv(1, version_of_day, day)}},
+                            std::nullopt};
     auto start = std::chrono::steady_clock::now();
     Verdict v;
     ProcessOptions options;

@@ -23,6 +23,9 @@ void AddDeclare(CLI::App& app, const char* name, bool store, DeclareArgs* a, Act
   cmd->add_option("files", a->files, "The declaration's CSV files")->required();
   cmd->add_option("--sender", a->sender, "Sender address")->required();
   cmd->add_option(store ? "--received-at" : "--at", a->at, std::string("Reception: ") + kTimeHelp);
+  cmd->add_option("--processed-at", a->processed_at,
+                  std::string("Processing, when out of reception order (default: the reception "
+                              "given, else now): ") + kTimeHelp);
   cmd->add_flag("--json", a->json, "Print one JSON object");
   a->store = store;
   cmd->callback([a, act] { *act = [a](Context& c) { return CmdDeclare(c, *a); }; });
@@ -69,6 +72,9 @@ void AddMail(CLI::App& app, IngestArgs* in, RunArgs* run, OutboxArgs* list, Outb
   auto* ingest = app.add_subcommand("ingest", "Process one raw email as if received then");
   ingest->add_option("message", in->file, "The message (.eml, RFC 5322)")->required();
   ingest->add_option("--received-at", in->at, std::string("Reception: ") + kTimeHelp);
+  ingest->add_option("--processed-at", in->processed_at,
+                     std::string("Processing, when out of reception order (default: the "
+                                 "reception given, else now): ") + kTimeHelp);
   ingest->add_flag("--json", in->json, "Print one JSON object");
   ingest->callback([in, act] { *act = [in](Context& c) { return CmdIngest(c, *in); }; });
   auto* r = app.add_subcommand("run", "Poll the inbox and send the replies");

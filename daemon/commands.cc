@@ -56,6 +56,15 @@ bool ResolveInstant(Context& c, const std::string& text, const char* option, Ins
   return false;
 }
 
+bool ResolveProcessedAt(Context& c, const std::string& processed_at, const std::string& at,
+                        Instant received_at, Instant* out) {
+  if (processed_at.empty() && !at.empty()) {
+    *out = received_at;
+    return true;
+  }
+  return ResolveInstant(c, processed_at, "--processed-at", out);
+}
+
 bool ResolveGasDay(Context& c, const std::string& text, GasDay* out) {
   auto d = GasDay::ParseIso(text);
   if (!d) {
@@ -78,6 +87,10 @@ int CmdDeclare(Context& c, const DeclareArgs& a) {
   env.source = "cli";
   if (!ResolveInstant(c, a.at, a.store ? "--received-at" : "--at", &env.received_at))
     return kExitUsage;
+  Instant processed_at{};
+  if (!ResolveProcessedAt(c, a.processed_at, a.at, env.received_at, &processed_at))
+    return kExitUsage;
+  env.processed_at = processed_at;
   for (const auto& path : a.files) {
     env.files.emplace_back();
     if (!ReadFile(c, path, &env.files.back())) return kExitUsage;
@@ -192,7 +205,7 @@ int CmdPrograms(Context& c, const SiteDayArgs& a) {
   }
   Json list = Json::array();
   for (const auto& p : programmes) {
-    list.push_back(HmsProfileJson(p.result, p.received_at, c.config.referential));
+    list.push_back(HmsProfileJson(p.result, p.judged_at, c.config.referential));
   }
   PrintJson(c, Json{{"hmsProfiles", list}});
   return kExitOk;

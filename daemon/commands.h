@@ -28,6 +28,7 @@ struct DeclareArgs {
   std::vector<std::string> files;
   std::string sender;
   std::string at;  // TIME or empty for now
+  std::string processed_at;  // TIME or empty: `at` when given, else now
   bool json = false;
   bool store = true;  // submit: true; check: false
 };
@@ -60,8 +61,15 @@ int CmdPrograms(Context& c, const SiteDayArgs& a);
 struct IngestArgs {
   std::string file;
   std::string at;  // --received-at; default now
+  std::string processed_at;  // --processed-at; default: --received-at, else now
   bool json = false;
 };
+
+// The processing instant of a declaration given on the command line
+// (RULES §9): --processed-at, else the reception instant when one was
+// given (a replay), else now.
+bool ResolveProcessedAt(Context& c, const std::string& processed_at, const std::string& at,
+                        Instant received_at, Instant* out);
 int CmdIngest(Context& c, const IngestArgs& a);
 
 struct RunArgs {

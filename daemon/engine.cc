@@ -26,16 +26,17 @@ Status Engine::Process(const DeclarationEnvelope& env, const ProcessOptions& opt
   const Referential& ref = config_.referential;
   ParsedDeclaration pd = ParseFiles(env.files);
   pd.diagnostics.insert(pd.diagnostics.begin(), options.extra.begin(), options.extra.end());
-  SnapshotKeys keys = SnapshotKeysOf(pd, ref, env.received_at);
+  const Instant processed_at = env.processed_at.value_or(env.received_at);
+  SnapshotKeys keys = SnapshotKeysOf(pd, ref, env.received_at, processed_at);
   LedgerSnapshot seen;
   auto evaluate = [&](const LedgerSnapshot& snap) {
     seen = snap;
-    return EvaluateDeclaration(pd, env.sender, env.received_at, ref, snap);
+    return EvaluateDeclaration(pd, env.sender, env.received_at, processed_at, ref, snap);
   };
   if (!options.store) {
     Status s = ledger_->Snapshot(keys, &seen);
     if (!s.ok()) return s;
-    out->result = EvaluateDeclaration(pd, env.sender, env.received_at, ref, seen);
+    out->result = evaluate(seen);
     FillAfter(seen, out);
     return s;
   }

@@ -141,6 +141,7 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
   DeclarationEnvelope env;
   env.sender = m.from_address;
   env.received_at = in.received_at;
+  env.processed_at = in.processed_at ? *in.processed_at : clock_.Now();
   env.source = in.source;
   for (const auto& a : m.csv_attachments) env.files.push_back({SafeFileName(a.filename), a.content});
   ProcessOptions options;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -31,6 +32,8 @@ struct IncomingMessage {
   // Size announced by the mailbox. Above the message limit, `raw` holds only
   // the header section and the declaration is rejected (MESSAGE_TOO_LARGE).
   std::uint64_t announced_size = 0;
+  // When it is processed (RULES §9); unset: the intake's clock, now.
+  std::optional<Instant> processed_at;
 };
 
 struct IntakeResult {

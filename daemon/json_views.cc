@@ -98,12 +98,12 @@ Json RebuiltJson(const SiteDay& key, const ReferenceHistory& history, Instant t,
   const Site* site = ref.FindSite(key.site);
   const ContractSite* terms = v ? ref.FindContractSite(v->contract, key.site) : nullptr;
   Hourly values{};
-  if (v) {
-    values = v->values;
-  } else {
-    values.fill(0.0);  // no reference yet: the baseline is all zeros (RULES §4.4)
-  }
-  double tol = terms ? terms->tolerance_pct / 100.0 : 0;
+  // rebuiltHmsProfile.quantity is a mandatory number: an hour never
+  // declared (past hours of a first intraday programme) and the whole day
+  // without a reference count as 0, as they do in comparisons (RULES §4.4).
+  for (int i = 0; i < kSlotsPerDay; ++i) values[i] = v && v->values[i] ? *v->values[i] : 0.0;
+  const std::optional<Band> band =
+      terms ? std::optional<Band>(ContractBand(*terms)) : std::nullopt;
   return {{"hmsProfileId", key.day.Compact() + "-" + key.site},
           {"processingDateTime", v ? Json(FormatLocalIso(v->effective_at)) : Json(nullptr)},
           {"hmsSiteId", key.site},
@@ -111,8 +111,8 @@ Json RebuiltJson(const SiteDay& key, const ReferenceHistory& history, Instant t,
           {"connectionContractCode", v ? Json(v->contract) : Json(nullptr)},
           {"gasDay", key.day.Iso()},
           {"hourlyQuantities", SlotsJson(key.day, values)},
-          {"energyLowThresholds", terms ? Json(terms->qmin * (1 - tol)) : Json(nullptr)},
-          {"energyHighThresholds", terms ? Json(terms->qmax * (1 + tol)) : Json(nullptr)},
+          {"energyLowThresholds", band ? Json(band->Low()) : Json(nullptr)},
+          {"energyHighThresholds", band ? Json(band->High()) : Json(nullptr)},
           {"volumeLowThresholds", nullptr},
           {"volumeHighThresholds", nullptr},
           {"sourceHmsProfileId", v ? Json(v->programme_id) : Json(nullptr)}};
@@ -142,15 +142,19 @@ Json VerdictJson(const Verdict& v, const std::string& sender, const Referential&
        rebuilt = Json::array();
   for (const auto& d : r.errors) errors.push_back(DiagnosticJson(d));
   for (const auto& d : r.warnings) warnings.push_back(DiagnosticJson(d));
-  for (const auto& p : r.programmes) profiles.push_back(HmsProfileJson(p, r.received_at, ref));
+  // Judged at reception, or out of order at processing (RULES §9): the
+  // profiles' processingDateTime and the references shown are of that instant.
+  const Instant judged = JudgedAt(r);
+  for (const auto& p : r.programmes) profiles.push_back(HmsProfileJson(p, judged, ref));
   for (const auto& key : v.touched) {
     auto it = v.after.find(key);
     rebuilt.push_back(RebuiltJson(key, it == v.after.end() ? ReferenceHistory() : it->second,
-                                  r.received_at, ref));
+                                  judged, ref));
   }
   Json out = {{"outcome", OutcomeName(r.outcome)},
               {"sender", sender},
-              {"receivedAt", FormatLocalIso(r.received_at)}};
+              {"receivedAt", FormatLocalIso(r.received_at)},
+              {"judgedAt", FormatLocalIso(judged)}};
   if (v.declaration_id) out["declarationId"] = v.declaration_id;
   out["errors"] = errors;
   out["warnings"] = warnings;

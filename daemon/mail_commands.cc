@@ -62,6 +62,10 @@ void PrintStats(std::ostream& os, const PassStats& s) {
 int CmdIngest(Context& c, const IngestArgs& a) {
   IncomingMessage in;
   if (!ResolveInstant(c, a.at, "--received-at", &in.received_at)) return kExitUsage;
+  Instant processed_at{};
+  if (!ResolveProcessedAt(c, a.processed_at, a.at, in.received_at, &processed_at))
+    return kExitUsage;
+  in.processed_at = processed_at;
   std::ifstream file(a.file, std::ios::binary);
   if (!file) {
     c.err << "flexmail: cannot read " << a.file << "\n";

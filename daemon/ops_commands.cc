@@ -120,7 +120,7 @@ int CmdReport(Context& c, const ReportArgs& a) {
                     {"outcome", OutcomeName(d.outcome)}, {"errors", d.error_count},
                     {"warnings", d.warning_count}});
     }
-    for (const auto& p : progs) jp.push_back(HmsProfileJson(p.result, p.received_at, c.config.referential));
+    for (const auto& p : progs) jp.push_back(HmsProfileJson(p.result, p.judged_at, c.config.referential));
     c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp}}.dump(2) << "\n";
     return kExitOk;
   }

@@ -118,13 +118,19 @@ std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referent
   os << "Bonjour,\n\n"
      << "Votre courriel « " << msg.subject << " » reçu le " << FrenchInstant(r.received_at)
      << " (heure de Paris) a été traité.\n\n";
+  if (JudgedAt(r) != r.received_at) {
+    // RULES §9: say plainly why the verdict is not of the reception instant.
+    os << "Il a été traité après une déclaration reçue plus tard pour le même site et la même\n"
+       << "journée gazière : il a donc été jugé à l'instant de son traitement, le "
+       << FrenchInstant(JudgedAt(r)) << ",\nsur l'état du moment.\n\n";
+  }
   WriteResult(os, r);
   for (const auto& p : r.programmes) WriteProgramme(os, p, ref);
   WriteDiagnostics(os, "Erreurs", r.errors);
   WriteDiagnostics(os, "Avertissements", r.warnings);
   for (const auto& key : v.touched) {
     auto it = v.after.find(key);
-    WriteReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, r.received_at,
+    WriteReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, JudgedAt(r),
                    ref);
   }
   os << "Le détail de ce traitement figure au format JSON dans la pièce jointe resultats.json.\n\n"

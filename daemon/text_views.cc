@@ -41,8 +41,9 @@ void PrintVerdict(std::ostream& os, const Verdict& v, const std::string& sender)
   const DeclarationResult& r = v.result;
   os << "Declaration";
   if (v.declaration_id) os << ' ' << v.declaration_id;
-  os << ": " << OutcomeName(r.outcome) << " (received " << FormatLocalIso(r.received_at)
-     << " from " << sender << ")\n";
+  os << ": " << OutcomeName(r.outcome) << " (received " << FormatLocalIso(r.received_at);
+  if (JudgedAt(r) != r.received_at) os << ", judged " << FormatLocalIso(JudgedAt(r));
+  os << " from " << sender << ")\n";
   PrintDiagnostics(os, "Errors", r.errors);
   PrintDiagnostics(os, "Warnings", r.warnings);
   if (!r.programmes.empty()) {
@@ -56,7 +57,7 @@ void PrintVerdict(std::ostream& os, const Verdict& v, const std::string& sender)
   for (const auto& key : v.touched) {
     os << '\n';
     auto it = v.after.find(key);
-    PrintReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, r.received_at);
+    PrintReference(os, key, it == v.after.end() ? ReferenceHistory() : it->second, JudgedAt(r));
   }
 }
 

@@ -33,12 +33,16 @@ struct DeclarationEnvelope {
   Instant received_at{};
   std::string source = "cli";  // cli | maildir | imap
   std::vector<RawFile> files;
+  // When flexmail processes it (default: received_at). Matters only out of
+  // reception order (RULES §9, JudgementInstant).
+  std::optional<Instant> processed_at;
 };
 
 // A programme as stored, with its verdict (for `programs` and reports).
 struct StoredProgramme {
   std::int64_t declaration_id = 0;
   Instant received_at{};
+  Instant judged_at{};  // = received_at unless processed out of order (RULES §9)
   std::string sender;
   ProgrammeResult result;
 };

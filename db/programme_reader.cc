@@ -17,7 +17,8 @@ SELECT p.id, p.declaration_id, d.sender, p.received_at, p.file, p.line, p.hms_pr
        p.tech_qmin, p.tech_qmax, p.status, p.superseded, p.path, p.comment,
        p.q_minus, p.q_minus_known, p.q_minus_publication,
        p.q_plus, p.q_plus_known, p.q_plus_publication,
-       p.partial, p.partial_known, p.partial_publication
+       p.partial, p.partial_known, p.partial_publication,
+       coalesce(d.judged_at, p.received_at)
   FROM programmes p
   JOIN declarations d ON d.id = p.declaration_id
  WHERE p.site = ? AND p.gas_day = ?
@@ -29,6 +30,7 @@ enum Column {
   kId, kDeclaration, kSender, kReceived, kFile, kLine, kRawId, kSite, kDay, kContract,
   kVersion, kLabel, kMesh, kCreated, kQmin, kQmax, kStatus, kSuperseded, kPath, kComment,
   kFirstIndicator,
+  kJudged = kFirstIndicator + 9,
 };
 
 // The publications a programme's indicators came from, to load after the row.
@@ -39,6 +41,7 @@ Status ReadIdentity(const Statement& st, StoredProgramme* out) {
   out->declaration_id = st.Int(kDeclaration);
   out->sender = st.Text(kSender);
   Status s = ReadInstant("programmes.received_at", st.Text(kReceived), &out->received_at);
+  if (s.ok()) s = ReadInstant("declarations.judged_at", st.Text(kJudged), &out->judged_at);
   p.file = st.Text(kFile);
   p.line = static_cast<int>(st.Int(kLine));
   p.raw_id = st.Text(kRawId);

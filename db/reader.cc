@@ -35,6 +35,24 @@ Status ReadMaxVersions(sqlite3* db, const std::set<SiteDay>& keys, std::map<Site
   return s;
 }
 
+// RULES §9: per (site, day), the latest instant a stored declaration was
+// judged at (its reception instant unless it came out of order).
+Status ReadLatestJudged(sqlite3* db, const std::set<SiteDay>& keys,
+                        std::map<SiteDay, Instant>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db, R"sql(
+SELECT max(coalesce(d.judged_at, d.received_at))
+  FROM programmes p JOIN declarations d ON d.id = p.declaration_id
+ WHERE p.site = ? AND p.gas_day = ?)sql", &st);
+  for (auto it = keys.begin(); s.ok() && it != keys.end(); ++it) {
+    s = st.BindAll(it->site, it->day.Iso()).ForEach([&] {
+      if (st.IsNull(0)) return Status::Ok();  // nothing integrated yet
+      return ReadInstant("declarations.judged_at", st.Text(0), &(*out)[*it]);
+    });
+  }
+  return s;
+}
+
 constexpr std::string_view kSelectHistory = R"sql(
 SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
   FROM reference_versions r
@@ -195,9 +213,18 @@ Status DeclarationFromRow(const Statement& st, StoredDeclaration* d) {
 
 }  // namespace
 
-Status ReadSnapshot(sqlite3* db, const SnapshotKeys& keys, LedgerSnapshot* out) {
+Status ReadSnapshot(sqlite3* db, const SnapshotKeys& asked, LedgerSnapshot* out) {
   *out = LedgerSnapshot();
-  Status s = ReadExistingIds(db, keys.programme_ids, &out->existing_ids);
+  Status s;
+  SnapshotKeys keys = asked;
+  if (asked.at && asked.processed_at) {
+    // Out of order, the rules judge at a later instant: bound the snapshot there.
+    s = ReadLatestJudged(db, asked.site_days, &out->latest_judged);
+    if (!s.ok()) return s;
+    Instant judged = JudgementInstant(*asked.at, *asked.processed_at, out->latest_judged);
+    if (judged != *asked.at) keys = KeysAt(asked, judged);
+  }
+  s = ReadExistingIds(db, keys.programme_ids, &out->existing_ids);
   if (s.ok()) s = ReadMaxVersions(db, keys.site_days, &out->max_version);
   if (s.ok()) s = ReadHistories(db, keys, &out->references);
   for (auto it = keys.meshes.begin(); s.ok() && it != keys.meshes.end(); ++it) {

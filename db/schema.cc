@@ -181,8 +181,35 @@ CREATE TABLE reference_slots (
 ) WITHOUT ROWID;
 )sql";
 
+// RULES §9: the instant a declaration was judged at, when it came out of
+// reception order (NULL in rows written before: they were judged at
+// reception). v_declarations shows it last.
+constexpr std::string_view kJudgedAtSql = R"sql(
+ALTER TABLE declarations ADD COLUMN judged_at TEXT
+  CHECK (judged_at IS NULL OR judged_at LIKE '____-__-__T__:__:__.___Z');
+ALTER TABLE declarations ADD COLUMN judged_at_local TEXT
+  CHECK (judged_at_local IS NULL OR judged_at_local LIKE '____-__-__T__:__:__.___+__:__');
+CREATE INDEX programmes_by_site_day ON programmes (site, gas_day);
+DROP VIEW v_declarations;
+CREATE VIEW v_declarations AS
+SELECT d.id,
+       d.received_at_local AS received,
+       d.sender,
+       d.source,
+       d.outcome,
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'ERROR') AS errors,
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'WARNING') AS warnings,
+       (SELECT group_concat(f.name, ', ') FROM declaration_files f
+         WHERE f.declaration_id = d.id) AS files,
+       coalesce(d.judged_at_local, d.received_at_local) AS judged
+  FROM declarations d
+ ORDER BY d.received_at, d.id;
+)sql";
+
 // Migration n is kMigrations[n - 1].
-const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql()};
+const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(), kJudgedAtSql};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

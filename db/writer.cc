@@ -14,15 +14,21 @@ namespace {
 using sql::Statement;
 using IdsByProgramme = std::map<std::string, std::int64_t>;
 
-Status InsertDeclarationRow(sqlite3* db, const DeclarationEnvelope& env, Outcome outcome,
-                            std::int64_t* id) {
+// judged_at stays NULL for a declaration judged at its reception instant
+// (RULES §9: only one processed out of order is judged later).
+Status InsertDeclarationRow(sqlite3* db, const DeclarationEnvelope& env,
+                            const DeclarationResult& result, std::int64_t* id) {
+  const bool later = result.judged_at > env.received_at;
+  const std::string judged = later ? FormatUtcIso(result.judged_at) : "";
+  const std::string judged_local = later ? FormatLocalIso(result.judged_at) : "";
   Statement st;
   Status s = Statement::Prepare(db,
-      "INSERT INTO declarations (received_at, received_at_local, sender, source, outcome) "
-      "VALUES (?, ?, ?, ?, ?)", &st);
+      "INSERT INTO declarations (received_at, received_at_local, sender, source, outcome, "
+      "judged_at, judged_at_local) VALUES (?, ?, ?, ?, ?, ?, ?)", &st);
   if (s.ok()) {
     s = st.BindAll(FormatUtcIso(env.received_at), FormatLocalIso(env.received_at), env.sender,
-                   env.source, OutcomeText(outcome)).Run();
+                   env.source, OutcomeText(result.outcome), TextOrNull(judged),
+                   TextOrNull(judged_local)).Run();
   }
   if (s.ok()) *id = st.LastInsertId();
   return s;
@@ -192,7 +198,7 @@ Status InsertReferenceUpdates(sqlite3* db, const std::vector<ReferenceUpdate>& u
 
 Status WriteDeclaration(sqlite3* db, const DeclarationEnvelope& env,
                         const DeclarationResult& result, std::int64_t* declaration_id) {
-  Status s = InsertDeclarationRow(db, env, result.outcome, declaration_id);
+  Status s = InsertDeclarationRow(db, env, result, declaration_id);
   if (s.ok()) s = InsertFiles(db, *declaration_id, env.files);
   if (s.ok()) s = InsertDiagnostics(db, *declaration_id, result);
   if (!s.ok() || result.outcome != Outcome::kIntegrated) return s;

@@ -76,6 +76,10 @@ constexpr std::array kCodes = {
     CodeInfo{Code::SUBJECT_MISMATCH, "SUBJECT_MISMATCH",
              "L'objet du courriel ne suit pas le format "
              "« [Nom du site] Prévisions SFM : jj/mm/aaaa – jj/mm/aaaa »"},
+    CodeInfo{Code::PROCESSED_OUT_OF_ORDER, "PROCESSED_OUT_OF_ORDER",
+             "Déclaration traitée après une autre reçue plus tard pour le même site et la "
+             "même journée gazière : elle est jugée à l'instant de son traitement, sur "
+             "l'état du moment"},
 };
 
 const CodeInfo& InfoOf(Code c) {

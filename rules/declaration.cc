@@ -95,6 +95,19 @@ void ApplyReferences(Instant t, const LedgerSnapshot& snap, DeclarationResult* o
   }
 }
 
+// The reply says when the declaration was received, which later reception
+// it was processed after, and when it was judged.
+Diagnostic OutOfOrderWarning(const DeclarationResult& r, const LedgerSnapshot& snap) {
+  Instant latest = r.received_at;
+  for (const auto& [key, t] : snap.latest_judged) latest = std::max(latest, t);
+  return Diagnostic{Code::PROCESSED_OUT_OF_ORDER, Severity::kWarning,
+                    CodeText(Code::PROCESSED_OUT_OF_ORDER) + " (reçue le " +
+                        FormatLocalIso(r.received_at) + ", après une déclaration jugée le " +
+                        FormatLocalIso(latest) + " ; jugée le " + FormatLocalIso(r.judged_at) +
+                        ")",
+                    "", 0, 0};
+}
+
 }  // namespace
 
 std::string_view OutcomeName(Outcome o) {
@@ -110,10 +123,24 @@ std::vector<Instant> ReferenceInstantsOf(Instant at) {
   return {BudgetReferenceInstant(SlotsOf(at).current), at};
 }
 
-SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at) {
-  SnapshotKeys keys;
-  keys.at = at;
-  keys.reference_instants = ReferenceInstantsOf(at);
+Instant JudgementInstant(Instant received_at, Instant processed_at,
+                         const std::map<SiteDay, Instant>& latest_judged) {
+  Instant latest = received_at;
+  for (const auto& [key, t] : latest_judged) latest = std::max(latest, t);
+  if (latest == received_at) return received_at;
+  return std::max(latest, processed_at);
+}
+
+SnapshotKeys KeysAt(SnapshotKeys keys, Instant t) {
+  keys.at = t;
+  keys.reference_instants = ReferenceInstantsOf(t);
+  return keys;
+}
+
+SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at,
+                            Instant processed_at) {
+  SnapshotKeys keys = KeysAt(SnapshotKeys(), at);
+  keys.processed_at = processed_at;
   for (const auto& f : d.files) {
     for (const auto& pl : f.programmes) {
       if (!pl.id) continue;
@@ -143,20 +170,29 @@ std::string CommentOf(const ProgrammeResult& r) {
 DeclarationResult EvaluateDeclaration(const ParsedDeclaration& d, std::string_view sender,
                                       Instant received_at, const Referential& ref,
                                       const LedgerSnapshot& snap) {
+  return EvaluateDeclaration(d, sender, received_at, received_at, ref, snap);
+}
+
+DeclarationResult EvaluateDeclaration(const ParsedDeclaration& d, std::string_view sender,
+                                      Instant received_at, Instant processed_at,
+                                      const Referential& ref, const LedgerSnapshot& snap) {
   DeclarationResult out;
   out.received_at = received_at;
-  ValidationResult v = ValidateDeclaration(d, sender, received_at, ref, snap);
+  out.judged_at = JudgementInstant(received_at, processed_at, snap.latest_judged);
+  const Instant t = out.judged_at;
+  ValidationResult v = ValidateDeclaration(d, sender, t, ref, snap);
   out.errors = std::move(v.errors);
   out.warnings = std::move(v.warnings);
+  if (t != received_at) out.warnings.insert(out.warnings.begin(), OutOfOrderWarning(out, snap));
   if (!out.errors.empty()) {
     out.outcome = Outcome::kRejected;
     return out;
   }
   out.outcome = Outcome::kIntegrated;
   for (const auto& vp : v.programmes) {
-    out.programmes.push_back(Judge(vp, received_at, ref, snap, &out.warnings));
+    out.programmes.push_back(Judge(vp, t, ref, snap, &out.warnings));
   }
-  ApplyReferences(received_at, snap, &out);
+  ApplyReferences(t, snap, &out);
   for (auto& r : out.programmes) {
     r.comment = CommentOf(r);
     out.touched.push_back(SiteDay{r.id.site, r.id.day});

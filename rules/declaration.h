@@ -51,6 +51,12 @@ struct SnapshotKeys {
   // S.InForceAt(q) = v(q). Adding the declaration's own updates (effective
   // at `at`) to S keeps InForceAt(at) equal to the whole history's too.
   std::vector<Instant> reference_instants;
+  // When the declaration is processed. Set (with `at`), the ledger also
+  // reads latest_judged and bounds the snapshot at JudgementInstant(at,
+  // processed_at, latest_judged) instead of `at`, which differs when the
+  // declaration comes out of order. Unset, latest_judged stays empty: a
+  // snapshot of the state at `at` alone.
+  std::optional<Instant> processed_at;
 };
 
 // The instants at which judging a declaration received at `at` reads the
@@ -71,10 +77,30 @@ struct LedgerSnapshot {
   std::map<SiteDay, ReferenceHistory> references;
   std::vector<Publication> publications;       // of the meshes asked for
   std::vector<Shortage> shortages;             // for the days asked for
+  // Per (site, day) among the keys, the latest instant at which a stored
+  // integrated declaration was judged (RULES §9, mail out of order).
+  std::map<SiteDay, Instant> latest_judged;
 };
 
-// The keys of `d`, bounded at its reception instant.
-SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at);
+// RULES §9, mail processed out of reception order: a declaration received
+// before the judgement instant of one already integrated for one of its
+// (site, day)s is judged at its processing instant (never before that
+// latest judgement, so the state it is judged against includes it), and
+// its accepted programme then takes effect after the earlier one. Any other
+// declaration is judged at its reception instant.
+Instant JudgementInstant(Instant received_at, Instant processed_at,
+                         const std::map<SiteDay, Instant>& latest_judged);
+
+// The keys of `d` received at `at` and processed at `processed_at`.
+SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref, Instant at,
+                            Instant processed_at);
+// Processed when received.
+inline SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential& ref,
+                                   Instant at) {
+  return SnapshotKeysOf(d, ref, at, at);
+}
+// `keys` bounded at instant `t` instead.
+SnapshotKeys KeysAt(SnapshotKeys keys, Instant t);
 
 enum class Outcome { kIntegrated, kRejected, kIgnored };
 std::string_view OutcomeName(Outcome o);  // INTEGRATED, REJECTED, IGNORED
@@ -107,6 +133,10 @@ struct ReferenceUpdate {
 struct DeclarationResult {
   Outcome outcome = Outcome::kRejected;
   Instant received_at{};
+  // The instant the rules judged at: received_at, or, out of order, the
+  // processing instant (JudgementInstant). Reference updates take effect
+  // then.
+  Instant judged_at{};
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
   std::vector<ProgrammeResult> programmes;  // empty when rejected
@@ -114,6 +144,14 @@ struct DeclarationResult {
   std::vector<SiteDay> touched;             // site/days of the programmes, sorted
 };
 
+// The instant `r` was judged at (received_at when judged_at is unset).
+inline Instant JudgedAt(const DeclarationResult& r) { return std::max(r.received_at, r.judged_at); }
+
+// Judged at JudgementInstant(received_at, processed_at, snap.latest_judged).
+DeclarationResult EvaluateDeclaration(const ParsedDeclaration& d, std::string_view sender,
+                                      Instant received_at, Instant processed_at,
+                                      const Referential& ref, const LedgerSnapshot& snap);
+// Processed when received.
 DeclarationResult EvaluateDeclaration(const ParsedDeclaration& d, std::string_view sender,
                                       Instant received_at, const Referential& ref,
                                       const LedgerSnapshot& snap);

@@ -38,7 +38,7 @@ Replied IngestAndReadReply(const std::string& raw, const char* at = "2026-12-02T
   FixedClock clock;
   clock.now = At("2026-12-02T15:00:07");
   Replied out;
-  IncomingMessage in{raw, At(at), "cli", "cli", 0, "", raw.size()};
+  IncomingMessage in{raw, At(at), "cli", "cli", 0, "", raw.size(), std::nullopt};
   EXPECT_TRUE(Intake(config, ledger.get(), clock).Ingest(in, &out.intake).ok());
   bool found = false;
   EXPECT_TRUE(ledger->Reply(out.intake.reply_id, &found, &out.item).ok());

@@ -32,7 +32,7 @@ class PipelineTest : public LedgerTest {
   Status Submit(Instant t, const RawFile& file, DeclarationResult* out) {
     ParsedDeclaration parsed;
     ParseDeclarationFile(file, &parsed);
-    DeclarationEnvelope env{kSender, t, "cli", {file}};
+    DeclarationEnvelope env{kSender, t, "cli", {file}, std::nullopt};
     std::int64_t id = 0;
     return ledger_->Submit(env, SnapshotKeysOf(parsed, ref_, t), [&](const LedgerSnapshot& snap) {
       return EvaluateDeclaration(parsed, kSender, t, ref_, snap);
@@ -193,7 +193,7 @@ class PreciseSnapshotTest : public PipelineTest {
     }
     DeclarationResult out;
     std::int64_t id = 0;
-    Status s = l->Submit(DeclarationEnvelope{kSender, t, "cli", {file}}, keys,
+    Status s = l->Submit(DeclarationEnvelope{kSender, t, "cli", {file}, std::nullopt}, keys,
                          [&](const LedgerSnapshot& snap) {
                            *seen = snap;
                            return EvaluateDeclaration(parsed, kSender, t, ref_, snap);

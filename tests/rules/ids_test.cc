@@ -187,6 +187,7 @@ const Code kAllCodes[] = {
     Code::NONEXISTENT_HOUR_ZEROED,
     Code::UNKNOWN_INDICATOR,
     Code::SUBJECT_MISMATCH,
+    Code::PROCESSED_OUT_OF_ORDER,
 };
 
 TEST(CodesTest, NameRoundTripForEveryCode) {
