@@ -182,7 +182,8 @@ CREATE TABLE reference_slots (
 )sql";
 
 // Migration n is kMigrations[n - 1].
-const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql()};
+const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
+                                        DeclarationKeySql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;
