@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "daemon/json_views.h"
 #include "daemon/reply.h"
@@ -32,6 +33,14 @@ MailLimits LimitsOf(const LimitSettings& l) {
   m.max_depth = l.max_depth;
   m.max_header_lines = static_cast<size_t>(l.max_header_lines);
   return m;
+}
+
+// Appends `field` preceded by its length, so that no two different lists
+// of fields encode alike ("ab", "c" and "a", "bc").
+void AppendField(std::string_view field, std::string* out) {
+  *out += std::to_string(field.size());
+  *out += ':';
+  out->append(field);
 }
 
 Json BaseJson(const IntakeResult& r) {
@@ -86,6 +95,18 @@ MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m) {
   return r;
 }
 
+std::string DeclarationKey(const ParsedMessage& m) {
+  if (m.message_id.empty()) return "";
+  std::string fields;
+  AppendField(m.message_id, &fields);
+  AppendField(Lower(m.from_address), &fields);
+  for (const auto& a : m.csv_attachments) {
+    AppendField(a.filename, &fields);
+    AppendField(a.content, &fields);
+  }
+  return Sha256Hex(fields);
+}
+
 // RULES §7, no loops: never answer bounces, automatic mail, lists, or
 // ourselves; and never answer strangers (no backscatter).
 std::string Intake::IgnoreReason(const ParsedMessage& m) const {
@@ -122,6 +143,7 @@ Status Intake::Ignore(const std::string& reason, IntakeResult* out,
 Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   Status parsed = ParseMessage(in.raw, LimitsOf(config_.limits), &out->message);
   out->record = RecordOf(in, out->message);  // hashes the bytes, once
+  if (parsed.ok()) out->record.declaration_key = DeclarationKey(out->message);
   // Content first, whatever it is: the same bytes seen again, readable or
   // not, are a duplicate of the first sighting.
   MessageRecord first;
@@ -130,6 +152,16 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
                                            &first);
   if (!s.ok()) return s;
   if (seen) return Ignore("doublon du message n°" + std::to_string(first.id), out, &first);
+  // Then a copy with other transport headers of a declaration already
+  // judged: answering it again would report its own programmes as already
+  // existing. Before the loop rules too, so it is filed like the original.
+  s = ledger_->FindMessageByDeclarationKey(out->record.declaration_key, &seen, &first);
+  if (!s.ok()) return s;
+  if (seen) {
+    return Ignore("doublon du message n°" + std::to_string(first.id) +
+                      " (même Message-ID, même expéditeur, mêmes fichiers)",
+                  out, &first);
+  }
   if (!parsed.ok()) return Ignore("ce n'est pas un courriel : " + parsed.message(), out);
   std::string reason = IgnoreReason(out->message);
   if (!reason.empty()) return Ignore(reason, out);

@@ -1,11 +1,13 @@
 // Intake: one received email, from raw bytes to a stored outcome and, when
 // one is due, a reply queued in the same transaction.
 //
-// In order: identical content already seen -> IGNORED (duplicate, no
-// reply); bounce, auto-submitted, list mail or our own address -> IGNORED
-// (no loops); unknown sender -> IGNORED (no backscatter); otherwise the
-// declaration goes through the engine, over-limit messages being rejected
-// with the limit's code. IGNORED messages are stored too.
+// In order: identical content already seen, or a copy of a declaration
+// already judged (same declaration key: redelivered with other transport
+// headers) -> IGNORED (duplicate, no reply); bounce, auto-submitted, list
+// mail or our own address -> IGNORED (no loops); unknown sender -> IGNORED
+// (no backscatter); otherwise the declaration goes through the engine,
+// over-limit messages being rejected with the limit's code. IGNORED
+// messages are stored too.
 #pragma once
 
 #include <cstdint>
@@ -48,7 +50,15 @@ struct IntakeResult {
 };
 
 // The ledger row of a received message, before its outcome is known.
+// Without its declaration key, which only a message that parsed has.
 MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m);
+
+// What makes two emails the same declaration whatever relays and mailbox
+// rules did to their headers: the hex SHA-256 of the Message-ID, the From
+// address lower-cased and each CSV attachment's file name and bytes, in
+// message order. Empty when the message has no Message-ID: nothing then
+// tells a redelivery from a new declaration with the same files.
+std::string DeclarationKey(const ParsedMessage& m);
 
 Folder FolderOf(Outcome o);
 std::string FolderName(Folder f);  // Processed, Rejected, Ignored

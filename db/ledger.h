@@ -77,6 +77,10 @@ struct MessageRecord {
   std::string folder;                // Processed | Rejected | Ignored
   std::int64_t declaration_id = 0;   // 0 when no declaration was made
   std::int64_t duplicate_of = 0;     // id of the first sighting, for duplicates
+  // Hex SHA-256 naming the declaration the message carries whatever its
+  // transport headers (see DeclarationKey in daemon/intake.h); empty when
+  // it has none (stored as NULL).
+  std::string declaration_key;
 };
 
 enum class ReplyState { kPending, kSent, kFailed };
@@ -167,8 +171,10 @@ class Ledger {
   // maildir or imap) must have a mailbox_key (a CHECK constraint).
   // kInvalidInput when the message is already stored: its mailbox position
   // (constraint messages_position) or, for a first sighting, its content
-  // (messages_first_sighting); the message names the constraint and the
-  // stored message's id. The caller then records it as a duplicate.
+  // (messages_first_sighting) or, for one that made a declaration, its
+  // declaration key (messages_declared_once); the message names the
+  // constraint and the stored message's id. The caller then records it as a
+  // duplicate.
   // REQUIRES: tx is open for writing (Submit's transaction).
   Status InsertMessage(sql::Transaction& tx, MessageRecord* m);
   // Stores the item as given (state, attempts and times included).
@@ -187,6 +193,11 @@ class Ledger {
   // and SHA-256.
   Status FindMessageByContent(const std::string& message_id, const std::string& sha256,
                               bool* found, MessageRecord* out);
+  // By declaration key: the first sighting with that key that made a
+  // declaration (judged and answered). Messages ignored without one are not
+  // found: they decided nothing about the declaration. An empty key is no
+  // key: never found.
+  Status FindMessageByDeclarationKey(const std::string& key, bool* found, MessageRecord* out);
   // Messages without their raw bytes, newest first (by received_at, then
   // storage order) (for reports/status); limit <= 0: all of them.
   Status Messages(int limit, std::vector<MessageRecord>* out);

@@ -1,7 +1,7 @@
 // The messages table: every email received, stored once, with what became
-// of it. The two UNIQUE constraints (see schema_mail.cc) are the
-// exactly-once guarantee; their failures are reported as kInvalidInput so
-// the caller can tell "already seen" from a broken ledger.
+// of it. The UNIQUE constraints (see schema_mail.cc) are the exactly-once
+// guarantee; their failures are reported as kInvalidInput so the caller can
+// tell "already seen" from a broken ledger.
 #include <sqlite3.h>
 
 #include <cstdint>
@@ -20,10 +20,15 @@ using store::PositiveOrNull;
 using store::TextOrNull;
 using Mode = sql::Transaction::Mode;
 
-// Column 15 is the raw bytes, or NULL when the caller does not want them.
+// Column 16 is the raw bytes, or NULL when the caller does not want them.
 constexpr std::string_view kSelectMessage =
     "SELECT id, declaration_id, mailbox, validity, mailbox_key, message_id, sha256, sender, "
-    "subject, received_at, source, outcome, reason, folder, duplicate_of, ";
+    "subject, received_at, source, outcome, reason, folder, duplicate_of, declaration_key, ";
+
+// The condition of the index messages_declared_once, which answers the
+// lookups by declaration key.
+constexpr std::string_view kDeclaredOnce =
+    " WHERE declaration_key = ? AND declaration_id IS NOT NULL AND duplicate_of IS NULL";
 
 Status MessageFromRow(const Statement& st, MessageRecord* m) {
   m->id = st.Int(0);
@@ -43,7 +48,8 @@ Status MessageFromRow(const Statement& st, MessageRecord* m) {
   m->reason = st.Text(12);
   m->folder = st.Text(13);
   m->duplicate_of = st.Int(14);
-  m->raw = st.BlobBytes(15);
+  m->declaration_key = st.Text(15);  // NULL reads as "": none
+  m->raw = st.BlobBytes(16);
   return s;
 }
 
@@ -92,8 +98,8 @@ Status CheckMessage(MessageRecord* m) {
 constexpr std::string_view kInsertMessage = R"sql(
 INSERT INTO messages (declaration_id, mailbox, validity, mailbox_key, message_id, sha256,
   sender, subject, received_at, received_at_local, source, raw, size, outcome, reason, folder,
-  duplicate_of)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
+  duplicate_of, declaration_key)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
 
 Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
   Statement st;
@@ -103,7 +109,8 @@ Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
                  TextOrNull(m.mailbox_key), m.message_id, m.sha256, m.sender, m.subject,
                  FormatUtcIso(m.received_at), FormatLocalIso(m.received_at), m.source,
                  sql::Blob{m.raw}, static_cast<std::int64_t>(m.raw.size()),
-                 store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of))
+                 store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of),
+                 TextOrNull(m.declaration_key))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;
@@ -132,6 +139,14 @@ Status NameConflict(sqlite3* db, const MessageRecord& m, const Status& failure) 
     return Status::InvalidInput("UNIQUE messages_first_sighting: Message-ID " +
                                 Quoted(m.message_id) + " sha256 " + m.sha256 +
                                 " was first seen as message " + std::to_string(stored.id));
+  }
+  if (s.ok() && m.duplicate_of == 0 && m.declaration_id != 0 && !m.declaration_key.empty()) {
+    s = FindOne(db, false, kDeclaredOnce, &found, &stored, m.declaration_key);
+  }
+  if (s.ok() && found) {
+    return Status::InvalidInput("UNIQUE messages_declared_once: declaration key " +
+                                m.declaration_key + " was declared by message " +
+                                std::to_string(stored.id));
   }
   return s.ok() ? failure : s;
 }
@@ -181,6 +196,13 @@ Status Ledger::FindMessageByContent(const std::string& message_id, const std::st
   // The condition repeats the partial index's, so the index answers.
   return FindOne(db_, true, " WHERE message_id = ? AND sha256 = ? AND duplicate_of IS NULL",
                  found, out, message_id, sha256);
+}
+
+Status Ledger::FindMessageByDeclarationKey(const std::string& key, bool* found,
+                                           MessageRecord* out) {
+  *found = false;
+  if (key.empty()) return Status::Ok();  // stored as NULL, which no key equals
+  return FindOne(db_, true, kDeclaredOnce, found, out, key);
 }
 
 Status Ledger::Messages(int limit, std::vector<MessageRecord>* out) {

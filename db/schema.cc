@@ -181,8 +181,8 @@ CREATE TABLE reference_slots (
 ) WITHOUT ROWID;
 )sql";
 
-// RULES §9: the instant a declaration was judged at, when it came out of
-// reception order (NULL in rows written before: they were judged at
+// Migration 5, RULES §9: the instant a declaration was judged at, when it
+// came out of reception order (NULL in rows written before: they were judged at
 // reception). v_declarations shows it last.
 constexpr std::string_view kJudgedAtSql = R"sql(
 ALTER TABLE declarations ADD COLUMN judged_at TEXT
@@ -190,7 +190,7 @@ ALTER TABLE declarations ADD COLUMN judged_at TEXT
 ALTER TABLE declarations ADD COLUMN judged_at_local TEXT
   CHECK (judged_at_local IS NULL OR judged_at_local LIKE '____-__-__T__:__:__.___+__:__');
 CREATE INDEX programmes_by_site_day ON programmes (site, gas_day);
-DROP VIEW v_declarations;
+DROP VIEW IF EXISTS v_declarations;
 CREATE VIEW v_declarations AS
 SELECT d.id,
        d.received_at_local AS received,
@@ -209,7 +209,8 @@ SELECT d.id,
 )sql";
 
 // Migration n is kMigrations[n - 1].
-const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(), kJudgedAtSql};
+const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
+                                        DeclarationKeySql(), kJudgedAtSql};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

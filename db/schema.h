@@ -25,5 +25,7 @@ Status Migrate(sqlite3* db, int* version);
 std::string_view ViewsSql();
 // The email channel's tables and views (migration 3), in schema_mail.cc.
 std::string_view MailSchemaSql();
+// The messages' declaration key (migration 4), in schema_mail.cc.
+std::string_view DeclarationKeySql();
 
 }  // namespace flexmail

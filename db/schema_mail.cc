@@ -14,6 +14,9 @@
 // (mailbox, UIDVALIDITY, UID or Maildir name) is stored once, and a content
 // (Message-ID, SHA-256 of the raw bytes) has one first sighting; later
 // sightings point at it through duplicate_of.
+//
+// Migration 4 adds the declaration key, which outlives transport headers
+// (see kDeclarationKeySql).
 #include "db/schema.h"
 
 namespace flexmail {
@@ -149,8 +152,29 @@ SELECT p.id,
  ORDER BY p.id DESC;
 )sql";
 
+// Migration 4: a copy of a message redelivered with other transport headers
+// (one more Received:, a mailbox rule) has other bytes, yet carries the same
+// declaration. Its key is the SHA-256 of the Message-ID, the sender and the
+// CSV files (names and bytes, in order), computed by the intake; NULL when
+// there is none (no Message-ID, unreadable, or stored before this migration).
+//
+// Unique only among the messages that made a declaration: a declaration is
+// judged (and answered) once. Not among all first sightings: a message
+// ignored without a declaration (sender unknown then, a list's copy with
+// Precedence: list) must not keep a later copy of it from being judged, and
+// both are first sightings with the same key. The index also serves the
+// intake's lookup, whose condition repeats the index's.
+constexpr std::string_view kDeclarationKeySql = R"sql(
+ALTER TABLE messages ADD COLUMN declaration_key TEXT
+  CHECK (length(declaration_key) = 64 AND NOT declaration_key GLOB '*[^0-9a-f]*');
+CREATE UNIQUE INDEX messages_declared_once ON messages (declaration_key)
+  WHERE declaration_id IS NOT NULL AND duplicate_of IS NULL;
+)sql";
+
 }  // namespace
 
 std::string_view MailSchemaSql() { return kMailSql; }
+
+std::string_view DeclarationKeySql() { return kDeclarationKeySql; }
 
 }  // namespace flexmail

@@ -115,6 +115,31 @@ TEST(EndToEnd, IngestJson) {
   EXPECT_EQ(RunBinary({"--config", bed.config(), "outbox", "show", "9"}).exit_code, 2);
 }
 
+// A copy of an ingested email with one more Received: header (a relay, a
+// mailbox rule) is recognised as the same declaration: ignored as a
+// duplicate, and the sender is answered once.
+TEST(EndToEnd, IngestRedeliveredCopyIsADuplicate) {
+  Testbed bed("[mail]\naddress = \"declarations@flexmail.example\"\n");
+  std::string eml = bed.dir() + "/in.eml", copy = bed.dir() + "/copy.eml";
+  std::ofstream(eml, std::ios::binary) << Fixture("py-alternative-signature.eml");
+  std::ofstream(copy, std::ios::binary)
+      << "Received: from relay.engie.example by mx.flexmail.example;\r\n"
+         " Wed, 02 Dec 2026 15:00:02 +0100\r\n"
+      << Fixture("py-alternative-signature.eml");
+  auto r = RunBinary({"--config", bed.config(), "ingest", eml, "--received-at",
+                      "2026-12-02T15:00:00", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["outcome"], "INTEGRATED");
+  r = RunBinary({"--config", bed.config(), "ingest", copy, "--received-at",
+                 "2026-12-02T15:30:00"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "Message <py-alt@engie.example> from ops@engie.example: IGNORED (doublon du "
+                   "message n°1 (même Message-ID, même expéditeur, mêmes fichiers))\n");
+  r = RunBinary({"--config", bed.config(), "outbox", "list", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["replies"].size(), 1u);
+}
+
 // Help exits 0; a missing required option exits 2.
 TEST(EndToEnd, HelpAndUsage) {
   EXPECT_EQ(RunBinary({"--help"}).exit_code, 0);

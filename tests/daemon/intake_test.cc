@@ -3,6 +3,8 @@
 // answered.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
@@ -90,6 +92,147 @@ TEST(Intake, DuplicateIsIgnoredWithoutSecondReply) {
   EXPECT_EQ(again.folder, Folder::kProcessed);
   EXPECT_EQ(again.record.duplicate_of, first.record.id);
   EXPECT_EQ(b.Outbox().size(), 1u);
+}
+
+// What a relay does on the way: one more trace header on top.
+std::string Relayed(const std::string& raw, const char* relay = "relay.engie.example") {
+  return std::string("Received: from ") + relay + " by mx.flexmail.example;\r\n" +
+         " Wed, 02 Dec 2026 15:00:02 +0100\r\n" + raw;
+}
+
+// The number of stored messages that made a declaration.
+size_t Declared(Bench& b) {
+  std::vector<MessageRecord> stored;
+  EXPECT_TRUE(b.ledger->Messages(0, &stored).ok());
+  return static_cast<size_t>(std::count_if(stored.begin(), stored.end(),
+                                           [](const auto& m) { return m.declaration_id != 0; }));
+}
+
+// A copy redelivered with one more Received: header has other bytes but is
+// the same declaration: a duplicate of the first, filed where it went, with
+// no second declaration and no second reply. So is a third copy.
+TEST(Intake, RedeliveredCopyIsADuplicate) {
+  Bench b;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  IntakeResult first = b.Ingest(raw);
+  ASSERT_EQ(first.outcome, Outcome::kIntegrated);
+  EXPECT_EQ(first.record.declaration_key.size(), 64u);
+  for (const char* relay : {"relay.engie.example", "backup.engie.example"}) {
+    IntakeResult again = b.Ingest(Relayed(raw, relay), "2026-12-02T15:30:00");
+    EXPECT_NE(again.record.sha256, first.record.sha256);
+    EXPECT_EQ(again.outcome, Outcome::kIgnored);
+    EXPECT_EQ(again.reason, "doublon du message n°" + std::to_string(first.record.id) +
+                                " (même Message-ID, même expéditeur, mêmes fichiers)");
+    EXPECT_EQ(again.folder, Folder::kProcessed);
+    EXPECT_EQ(again.record.folder, "Processed");
+    EXPECT_EQ(again.record.duplicate_of, first.record.id);
+    EXPECT_EQ(again.record.declaration_key, first.record.declaration_key);
+    EXPECT_FALSE(again.has_verdict);
+    EXPECT_EQ(again.reply_id, 0);
+  }
+  EXPECT_EQ(Declared(b), 1u);
+  EXPECT_EQ(b.Outbox().size(), 1u);
+}
+
+// Same Message-ID and sender, but a CSV with other bytes (the last hour
+// 200 instead of 100): another declaration, judged and answered on its own.
+TEST(Intake, SameMessageIdWithOtherFileBytesIsJudged) {
+  Bench b;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  IntakeResult first = b.Ingest(raw);
+  std::string changed = raw;
+  changed.replace(changed.rfind("MTAwOzEwMA0K"), 12, "MTAwOzIwMA0K");
+  IntakeResult second = b.Ingest(changed, "2026-12-02T15:30:00");
+  EXPECT_TRUE(second.has_verdict);
+  EXPECT_NE(second.outcome, Outcome::kIgnored) << second.reason;
+  EXPECT_EQ(second.record.duplicate_of, 0);
+  EXPECT_NE(second.record.declaration_key, first.record.declaration_key);
+  EXPECT_EQ(Declared(b), 2u);
+  EXPECT_EQ(b.Outbox().size(), 2u);
+}
+
+// Same Message-ID and files from another (known) sender: not the same
+// declaration; this one is judged, and rejected for a site not its own.
+TEST(Intake, SameMessageIdFromAnotherSenderIsJudged) {
+  Bench b;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  b.Ingest(raw);
+  std::string other = raw;
+  other.replace(other.find("<ops@engie.example>"), 19, "<ops@edf.example>");
+  IntakeResult second = b.Ingest(Relayed(other), "2026-12-02T15:30:00");
+  EXPECT_EQ(second.outcome, Outcome::kRejected) << second.reason;
+  EXPECT_TRUE(second.has_verdict);
+  EXPECT_EQ(second.record.duplicate_of, 0);
+  EXPECT_EQ(b.Outbox().size(), 2u);
+}
+
+// Without a Message-ID only the same bytes are a duplicate: nothing tells a
+// relayed copy from the shipper sending the same files again on purpose,
+// which must be judged (and here rejected: the programme id exists). The
+// exact same bytes are still a duplicate.
+TEST(Intake, WithoutMessageIdOnlyTheSameBytesAreADuplicate) {
+  Bench b;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  raw.erase(raw.find("Message-ID: <py-alt@engie.example>\r\n"), 36);
+  IntakeResult first = b.Ingest(raw);
+  ASSERT_EQ(first.message.message_id, "");
+  EXPECT_EQ(first.outcome, Outcome::kIntegrated);
+  EXPECT_EQ(first.record.declaration_key, "");
+  IntakeResult relayed = b.Ingest(Relayed(raw), "2026-12-02T15:30:00");
+  EXPECT_EQ(relayed.outcome, Outcome::kRejected) << relayed.reason;
+  EXPECT_EQ(relayed.record.duplicate_of, 0);
+  IntakeResult same = b.Ingest(raw, "2026-12-02T15:45:00");
+  EXPECT_EQ(same.outcome, Outcome::kIgnored);
+  EXPECT_EQ(same.record.duplicate_of, first.record.id);
+  EXPECT_EQ(b.Outbox().size(), 2u);
+}
+
+// A copy that reached us ignored (a list's copy, Precedence: list) decided
+// nothing: the copy sent to us directly is judged, and later copies are
+// duplicates of that one.
+TEST(Intake, CopyOfAnIgnoredMessageIsJudged) {
+  Bench b;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  IntakeResult listed = b.Ingest("Precedence: list\r\n" + raw);
+  ASSERT_EQ(listed.outcome, Outcome::kIgnored);
+  EXPECT_EQ(listed.reason, "message de liste ou de masse (Precedence: list)");
+  IntakeResult direct = b.Ingest(raw, "2026-12-02T15:01:00");
+  EXPECT_EQ(direct.outcome, Outcome::kIntegrated);
+  EXPECT_EQ(direct.record.declaration_key, listed.record.declaration_key);
+  IntakeResult again = b.Ingest(Relayed(raw), "2026-12-02T15:30:00");
+  EXPECT_EQ(again.outcome, Outcome::kIgnored);
+  EXPECT_EQ(again.record.duplicate_of, direct.record.id);
+  EXPECT_EQ(b.Outbox().size(), 1u);
+}
+
+// The key covers the Message-ID, the sender whatever its case, and each
+// file's name and bytes in order, with no two field lists encoding alike.
+TEST(Intake, DeclarationKeyCoversIdSenderAndFiles) {
+  ParsedMessage m;
+  m.message_id = "<k@engie.example>";
+  m.from_address = "ops@engie.example";
+  m.csv_attachments = {{"a.csv", "text/csv", "1;2"}, {"b.csv", "text/csv", "3;4"}};
+  const std::string key = DeclarationKey(m);
+  EXPECT_EQ(key.size(), 64u);
+  ParsedMessage upper = m;
+  upper.from_address = "Ops@engie.example";
+  EXPECT_EQ(DeclarationKey(upper), key);
+  ParsedMessage other = m;
+  other.subject = "another subject";
+  other.other_attachments = 3;
+  EXPECT_EQ(DeclarationKey(other), key);  // only the declaration counts
+
+  std::vector<ParsedMessage> differ(5, m);
+  differ[0].message_id = "<l@engie.example>";
+  differ[1].from_address = "desk@engie.example";
+  differ[2].csv_attachments[0].filename = "c.csv";
+  std::swap(differ[3].csv_attachments[0], differ[3].csv_attachments[1]);
+  differ[4].csv_attachments = {{"a.csv1", "text/csv", ";2"}, {"b.csv", "text/csv", "3;4"}};
+  for (const auto& d : differ) EXPECT_NE(DeclarationKey(d), key);
+
+  ParsedMessage anonymous = m;
+  anonymous.message_id.clear();
+  EXPECT_EQ(DeclarationKey(anonymous), "");
 }
 
 // Mail that must never be answered: an auto-reply with Precedence: bulk, a

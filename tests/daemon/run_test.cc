@@ -101,6 +101,26 @@ TEST(RunOnce, TwiceProcessesEachMessageOnce) {
   EXPECT_EQ(s.Count("Maildir/.Rejected/cur"), 1u);
 }
 
+// The same email delivered again by a mailbox rule, with one more Received:
+// header: the next pass ignores it as a duplicate and files it with the
+// original, answered once.
+TEST(RunOnce, RedeliveredCopyIsFiledWithTheOriginal) {
+  Site s;
+  std::string raw = Fixture("py-alternative-signature.eml");
+  s.Deliver("1.a", raw, "2026-12-02T15:00:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  s.Deliver("2.a", "Received: from mx2.flexmail.example by mx.flexmail.example;\r\n"
+                   " Wed, 02 Dec 2026 15:10:00 +0100\r\n" + raw,
+            "2026-12-02T15:10:00");
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("Inbox: 1 waiting, 1 processed (0 integrated, 0 rejected, 1 ignored)"),
+            std::string::npos)
+      << s.out;
+  EXPECT_EQ(s.Count("outbox"), 1u);
+  EXPECT_EQ(s.Count("Maildir/.Processed/cur"), 2u);
+  EXPECT_EQ(s.Count("Maildir/.Ignored/cur"), 0u);
+}
+
 // Messages are judged at their reception instant (the file's mtime), in
 // reception order, whatever their file names and whenever the poll runs.
 TEST(RunOnce, ReceptionOrderAndInstant) {

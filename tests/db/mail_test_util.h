@@ -80,6 +80,7 @@ inline void ExpectSameMessage(const MessageRecord& got, const MessageRecord& wan
   EXPECT_EQ(got.folder, want.folder);
   EXPECT_EQ(got.declaration_id, want.declaration_id);
   EXPECT_EQ(got.duplicate_of, want.duplicate_of);
+  EXPECT_EQ(got.declaration_key, want.declaration_key);
 }
 
 inline void ExpectSameReply(const OutboxItem& got, const OutboxItem& want) {

@@ -81,6 +81,13 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
                    "1", "", "1", "1"}}));
 }
 
+// What migration 5 adds (RULES §9, judged_at), taken away to make an older
+// ledger.
+constexpr const char* kUndoJudgedAt =
+    "DROP INDEX programmes_by_site_day; DROP VIEW v_declarations; "
+    "ALTER TABLE declarations DROP COLUMN judged_at_local; "
+    "ALTER TABLE declarations DROP COLUMN judged_at";
+
 TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   // Given a ledger written before the email channel (version 2) holding a declaration, Open adds the channel's tables and keeps the declaration.
   TempDir dir;
@@ -91,6 +98,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_messages; DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP VIEW v_polls; DROP TABLE outbox; DROP TABLE messages; "
@@ -99,14 +107,53 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 3);
+  EXPECT_EQ(ledger->schema_version(), 5);
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger->Shortages(&shortages).ok());
   EXPECT_EQ(shortages.size(), 1u);
   MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
   EXPECT_TRUE(ledger->RecordMessage(&m).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "3");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "5");
+}
+
+TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
+  // Given a ledger of version 3 holding a message, Open adds the declaration key: the old message has none, a new one stores and finds its own.
+  TempDir dir;
+  std::string path = dir.File("v3.db");
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
+  MessageRecord old = Message("1", "a", Utc(2026, 12, 3, 9));
+  ASSERT_TRUE(ledger->RecordMessage(&old).ok());
+  ledger.reset();
+  {
+    RawDb raw(path);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(),
+                           "DROP INDEX messages_declared_once; "
+                           "ALTER TABLE messages DROP COLUMN declaration_key; "
+                           "PRAGMA user_version = 3",
+                           nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
+  }
+  Status s = Ledger::Open(path, &ledger);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ledger->schema_version(), 5);
+  std::vector<MessageRecord> stored;
+  ASSERT_TRUE(ledger->Messages(0, &stored).ok());
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].declaration_key, "");
+  EXPECT_EQ(RawDb(path).One("SELECT count(*) FROM messages WHERE declaration_key IS NULL"), "1");
+
+  // The key is checked like the digests: 64 lowercase hex digits.
+  MessageRecord bad = Message("2", "b", Utc(2026, 12, 3, 10));
+  bad.declaration_key = "ABC";
+  EXPECT_FALSE(ledger->RecordMessage(&bad).ok());
+  MessageRecord m = Message("3", "c", Utc(2026, 12, 3, 11));
+  m.declaration_key = Sha256Hex("declaration");
+  ASSERT_TRUE(ledger->RecordMessage(&m).ok());
+  std::vector<std::vector<std::string>> rows = {{"1", "NULL"}, {"2", m.declaration_key}};
+  EXPECT_EQ(RawDb(path).Rows("SELECT id, declaration_key FROM messages ORDER BY id"), rows);
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "5");
 }
 
 // A messages row with one column changed from a valid one.

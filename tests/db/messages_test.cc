@@ -169,6 +169,63 @@ TEST_F(MessagesTest, SecondFirstSightingOfTheSameContentIsRefused) {
   EXPECT_EQ(raw.Count("messages"), 1);
 }
 
+TEST_F(MessagesTest, FindsTheDeclaredFirstSightingByDeclarationKey) {
+  // Given an ignored message, a declared one and a duplicate sharing one declaration key, the key finds the declared one only; another key or none finds nothing.
+  const std::string key = Sha256Hex("declaration");
+  MessageRecord ignored = Message("41", "a", t0_);
+  ignored.declaration_key = key;
+  ASSERT_TRUE(ledger_->RecordMessage(&ignored).ok());
+  bool found = true;
+  MessageRecord got;
+  ASSERT_TRUE(ledger_->FindMessageByDeclarationKey(key, &found, &got).ok());
+  EXPECT_FALSE(found);  // it decided nothing about the declaration
+
+  MessageRecord declared = Message("42", "b", t0_ + 1min);
+  declared.declaration_key = key;
+  declared.outcome = Outcome::kRejected;
+  declared.folder = "Rejected";
+  std::vector<OutboxItem> replies;
+  ASSERT_TRUE(SubmitWithMessage(&declared, &replies).ok());
+  MessageRecord copy = Message("43", "c", t0_ + 2min);
+  copy.declaration_key = key;
+  copy.duplicate_of = declared.id;
+  ASSERT_TRUE(ledger_->RecordMessage(&copy).ok());
+
+  ASSERT_TRUE(ledger_->FindMessageByDeclarationKey(key, &found, &got).ok());
+  ASSERT_TRUE(found);
+  ExpectSameMessage(got, declared);
+  for (const std::string& miss : {Sha256Hex("other"), std::string()}) {
+    found = true;
+    ASSERT_TRUE(ledger_->FindMessageByDeclarationKey(miss, &found, &got).ok());
+    EXPECT_FALSE(found) << miss;
+  }
+  // No key is stored as NULL.
+  MessageRecord none = Message("44", "d", t0_);
+  ASSERT_TRUE(ledger_->RecordMessage(&none).ok());
+  EXPECT_EQ(RawDb(path_).One("SELECT count(*) FROM messages WHERE declaration_key IS NULL"), "1");
+}
+
+TEST_F(MessagesTest, SecondDeclarationOfTheSameKeyIsRefused) {
+  // Given a message that made a declaration, another first sighting with its key and a declaration fails as invalid input naming the constraint, and its declaration goes too; one without a declaration is stored.
+  const std::string key = Sha256Hex("declaration");
+  MessageRecord first = Message("42", "a", t0_);
+  first.declaration_key = key;
+  std::vector<OutboxItem> replies;
+  ASSERT_TRUE(SubmitWithMessage(&first, &replies).ok());
+  MessageRecord again = Message("43", "b", t0_ + 1h);
+  again.declaration_key = key;
+  Status s = SubmitWithMessage(&again, &replies);
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_EQ(s.message(), "UNIQUE messages_declared_once: declaration key " + key +
+                             " was declared by message " + std::to_string(first.id));
+  RawDb raw(path_);
+  EXPECT_EQ(raw.Count("declarations"), 1);
+  EXPECT_EQ(raw.Count("messages"), 1);
+  again.declaration_id = 0;
+  s = ledger_->RecordMessage(&again);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
 TEST_F(MessagesTest, SamePositionTwiceIsRefused) {
   // Given a message at INBOX/7/42, another message at the same position fails as invalid input naming the constraint, and writes nothing.
   MessageRecord first = Message("42", "a", t0_);
