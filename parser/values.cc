@@ -37,7 +37,7 @@ Decimal ScanDecimal(std::string_view s, bool comma_ok) {
 constexpr size_t kMaxIntegerDigits = 12;
 
 // The well-formed decimal `s` in thousandths, rounded half up on its
-// fourth fractional digit (RULES §2.5: quantities are kept to the Wh).
+// fourth fractional digit (RULES §2: quantities are kept to the Wh).
 // False when it is kMaxQuantityKwh or more.
 bool ToThousandths(std::string_view s, const Decimal& d, Milli* out) {
   size_t i = 0;

@@ -1,4 +1,4 @@
-// Exact arithmetic on quantities (kWh at 25 °C, RULES §2.5).
+// Exact arithmetic on quantities (kWh at 25 °C, RULES §2).
 //
 // The contract types quantities as "Double", but its bounds are decimal
 // ("inférieur ou égal ... majoré de 0,8 GWh/tranche", "qMax + tolérance"):

@@ -66,6 +66,122 @@ TEST(EndToEnd, SameInstantSecondDeclarationShowsItsOwnReference) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["hourlyQuantities"][3]["quantity"], 300000.0);
 }
 
+// Runs flexmail on the bed and parses its JSON output.
+nlohmann::json RunJson(const Testbed& bed, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--config", bed.config()});
+  args.push_back("--json");
+  auto r = RunBinary(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
+}
+
+// Every indicator of ME0005 GREEN from D-1 10:00, so that any change is feasible.
+void AllGreen(const Testbed& bed) {
+  for (const char* kind : {"Q_MINUS", "Q_PLUS", "PARTIAL"}) {
+    auto r = RunBinary({"--config", bed.config(), "indicators", "publish", "--mesh", "ME0005",
+                        "--indicator", kind, "--status", "GREEN", "--at",
+                        "2026-12-02T10:00:00"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+}
+
+nlohmann::json SubmitVersion(Testbed& bed, int version, const std::string& value,
+                             const std::string& received,
+                             const std::vector<std::string>& more = {}) {
+  auto csv = bed.WriteCsv("20261203", {Line("20261203", version, Flat(value))},
+                          "2026120215000" + std::to_string(version));
+  std::vector<std::string> args = {"submit", csv, "--sender", "ops@engie.example",
+                                   "--received-at", received};
+  args.insert(args.end(), more.begin(), more.end());
+  return RunJson(bed, args);
+}
+
+bool HasCode(const nlohmann::json& diagnostics, const std::string& code) {
+  for (const auto& d : diagnostics) {
+    if (d["code"] == code) return true;
+  }
+  return false;
+}
+
+// RULES §9. v2 received at 12:20 is processed, then v3, received at 12:05
+// (an older Maildir file, a message moved back), is processed at 12:25: it
+// is judged then, against the state with v2, is accepted, and the
+// reference ends on v3, the highest accepted version. Judged at 12:05, v3
+// was accepted but its reference took effect before v2's and never showed.
+TEST(EndToEnd, OutOfOrderMailIsJudgedAtItsProcessingInstant) {
+  Testbed bed;
+  AllGreen(bed);
+  SubmitVersion(bed, 1, "100000", "2026-12-02T15:00:00");
+  auto v2 = SubmitVersion(bed, 2, "200000", "2026-12-03T12:20:00");
+  EXPECT_EQ(v2["judgedAt"], "2026-12-03T12:20:00.000+01:00");
+  EXPECT_FALSE(HasCode(v2["warnings"], "PROCESSED_OUT_OF_ORDER")) << v2.dump(1);
+  auto v3 = SubmitVersion(bed, 3, "300000", "2026-12-03T12:05:00",
+                          {"--processed-at", "2026-12-03T12:25:00"});
+  EXPECT_EQ(v3["outcome"], "INTEGRATED") << v3.dump(1);
+  EXPECT_EQ(v3["receivedAt"], "2026-12-03T12:05:00.000+01:00");
+  EXPECT_EQ(v3["judgedAt"], "2026-12-03T12:25:00.000+01:00");
+  EXPECT_TRUE(HasCode(v3["warnings"], "PROCESSED_OUT_OF_ORDER")) << v3.dump(1);
+  ASSERT_EQ(v3["hmsProfiles"].size(), 1u);
+  EXPECT_EQ(v3["hmsProfiles"][0]["hmsProfileFeasibility"]["hmsProfileFeasibilityStatus"],
+            "ACCEPTED");
+  EXPECT_EQ(v3["hmsProfiles"][0]["processingDateTime"], "2026-12-03T12:25:00.000+01:00");
+  auto ref = RunJson(bed, {"reference", "--site", "LI0001", "--gas-day", "2026-12-03", "--at",
+                           "2026-12-03T13:00:00"});
+  EXPECT_EQ(ref["sourceHmsProfileId"], "20261203-LI0001-GFQUIMP01-3") << ref.dump(1);
+  EXPECT_EQ(ref["hourlyQuantities"][6]["quantity"], 300000.0);  // 12h: from the current slot
+  EXPECT_EQ(ref["hourlyQuantities"][5]["quantity"], 100000.0);  // 11h: past, v1's
+  // A later declaration is judged against v3: v4 equal to it changes nothing.
+  auto v4 = SubmitVersion(bed, 4, "300000", "2026-12-03T12:40:00");
+  EXPECT_FALSE(HasCode(v4["warnings"], "PROCESSED_OUT_OF_ORDER")) << v4.dump(1);
+  EXPECT_EQ(v4["rebuiltHmsProfiles"][0]["hourlyQuantities"][6]["quantity"], 300000.0);
+  auto r = RunBinary({"--config", bed.config(), "programs", "--site", "LI0001", "--gas-day",
+                      "2026-12-03", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto progs = nlohmann::json::parse(r.out)["hmsProfiles"];
+  ASSERT_EQ(progs.size(), 4u);
+  EXPECT_EQ(progs[2]["processingDateTime"], "2026-12-03T12:25:00.000+01:00");
+}
+
+// Without --processed-at, a replay out of order is judged at the latest
+// judgement already stored (its own reception being earlier), so the
+// state it is judged against includes that declaration.
+TEST(EndToEnd, OutOfOrderReplayIsJudgedAfterTheLatestDeclaration) {
+  Testbed bed;
+  AllGreen(bed);
+  SubmitVersion(bed, 1, "100000", "2026-12-02T15:00:00");
+  SubmitVersion(bed, 2, "200000", "2026-12-03T12:20:00");
+  auto v3 = SubmitVersion(bed, 3, "300000", "2026-12-03T12:05:00");
+  EXPECT_EQ(v3["judgedAt"], "2026-12-03T12:20:00.000+01:00");
+  EXPECT_TRUE(HasCode(v3["warnings"], "PROCESSED_OUT_OF_ORDER")) << v3.dump(1);
+  auto ref = RunJson(bed, {"reference", "--site", "LI0001", "--gas-day", "2026-12-03", "--at",
+                           "2026-12-03T12:30:00"});
+  EXPECT_EQ(ref["sourceHmsProfileId"], "20261203-LI0001-GFQUIMP01-3") << ref.dump(1);
+}
+
+// rebuiltHmsProfile.quantity is a mandatory number: the past hours of a
+// first programme received intraday, never declared, show 0, not null.
+TEST(EndToEnd, ReferenceQuantitiesAreAlwaysNumbers) {
+  Testbed bed;
+  AllGreen(bed);
+  std::vector<std::string> values = Flat("500");
+  for (int i = 0; i < 6; ++i) values[i] = "";  // 06h..11h: past at 12:20
+  auto csv = bed.WriteCsv("20261203", {Line("20261203", 1, values)});
+  auto v1 = RunJson(bed, {"submit", csv, "--sender", "ops@engie.example", "--received-at",
+                          "2026-12-03T12:20:00"});
+  ASSERT_EQ(v1["outcome"], "INTEGRATED") << v1.dump(1);
+  for (const auto& shown :
+       {v1["rebuiltHmsProfiles"][0],
+        RunJson(bed, {"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}),
+        RunJson(bed, {"reference", "--site", "LI0002", "--gas-day", "2026-12-03"})}) {
+    ASSERT_EQ(shown["hourlyQuantities"].size(), 24u) << shown.dump(1);
+    for (const auto& h : shown["hourlyQuantities"]) {
+      EXPECT_TRUE(h["quantity"].is_number()) << shown.dump(1);
+    }
+  }
+  EXPECT_EQ(v1["rebuiltHmsProfiles"][0]["hourlyQuantities"][0]["quantity"], 0.0);
+  EXPECT_EQ(v1["rebuiltHmsProfiles"][0]["hourlyQuantities"][6]["quantity"], 500.0);
+}
+
 // Data survives the process: a second run sees the first one's version and
 // refuses to reuse its id.
 TEST(EndToEnd, LedgerPersistsAcrossRuns) {

@@ -88,6 +88,32 @@ constexpr const char* kUndoJudgedAt =
     "ALTER TABLE declarations DROP COLUMN judged_at_local; "
     "ALTER TABLE declarations DROP COLUMN judged_at";
 
+TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
+  // Given a ledger of version 4 holding a declaration, Open adds judged_at: the old declaration has none and v_declarations shows it judged at reception.
+  TempDir dir;
+  std::string path = dir.File("v4.db");
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
+  DeclarationResult r = Integrated(Utc(2026, 12, 3, 9), {Programme("LI0001", D(), 1)});
+  DeclarationResult out;
+  std::int64_t id = 0;
+  ASSERT_TRUE(ledger->Submit(Envelope(r.received_at), KeysOf(r),
+                             [&](const LedgerSnapshot&) { return r; }, &out, &id).ok());
+  ledger.reset();
+  {
+    RawDb raw(path);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  }
+  Status s = Ledger::Open(path, &ledger);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ledger->schema_version(), 5);
+  RawDb raw(path);
+  EXPECT_EQ(raw.One("SELECT judged_at FROM declarations"), "NULL");
+  EXPECT_EQ(raw.One("SELECT judged FROM v_declarations"), "2026-12-03T10:00:00.000+01:00");
+}
+
 TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   // Given a ledger written before the email channel (version 2) holding a declaration, Open adds the channel's tables and keeps the declaration.
   TempDir dir;

@@ -42,6 +42,38 @@ TEST_F(ViewsTest, DeclarationsShowOutcomeCountsAndFiles) {
                    "REJECTED", "1", "1", FileName(D())}}));
 }
 
+// RULES §9. A declaration processed out of order keeps its reception
+// instant and records when it was judged; v_declarations shows both, the
+// others being judged at reception. A snapshot asked with a processing
+// instant reads the latest judgement per (site, day) and is bounded there.
+TEST_F(ViewsTest, DeclarationsShowWhenJudgedOutOfOrder) {
+  DeclarationResult late = Integrated(Utc(2026, 12, 3, 10, 5), {Programme("LI0001", D(), 3)});
+  late.judged_at = Utc(2026, 12, 3, 10, 25);
+  for (auto& u : late.updates) u.version.effective_at = late.judged_at;
+  ASSERT_TRUE(SubmitResult(late).ok());
+  EXPECT_EQ(raw_->Rows("SELECT id, received, judged FROM v_declarations WHERE id IN (2, 4)"),
+            (Rows{{"4", "2026-12-03T11:05:00.000+01:00", "2026-12-03T11:25:00.000+01:00"},
+                  {"2", "2026-12-03T11:20:00.000+01:00", "2026-12-03T11:20:00.000+01:00"}}));
+  EXPECT_EQ(raw_->One("SELECT judged_at FROM declarations WHERE id = 2"), "NULL");
+  EXPECT_EQ(raw_->One("SELECT judged_at FROM declarations WHERE id = 4"),
+            "2026-12-03T10:25:00.000Z");
+
+  SnapshotKeys keys = KeysAt(
+      KeysOf(Integrated(Utc(2026, 12, 3, 9, 30), {Programme("LI0001", D(), 4)})),
+      Utc(2026, 12, 3, 9, 30));
+  LedgerSnapshot snap;
+  ASSERT_TRUE(ledger_->Snapshot(keys, &snap).ok());
+  EXPECT_TRUE(snap.latest_judged.empty());  // no processing instant: the state at `at` only
+  keys.processed_at = Utc(2026, 12, 3, 10, 40);
+  ASSERT_TRUE(ledger_->Snapshot(keys, &snap).ok());
+  ASSERT_EQ(snap.latest_judged.size(), 1u);
+  EXPECT_EQ(snap.latest_judged.at(SiteDay{"LI0001", D()}), Utc(2026, 12, 3, 10, 25));
+  // Judged at 10:40: the versions of v2 (10:20) and v3 (10:25) are seen.
+  const auto& versions = snap.references.at(SiteDay{"LI0001", D()}).versions();
+  ASSERT_FALSE(versions.empty());
+  EXPECT_EQ(versions.back().programme_id, "20261203-LI0001-CR_0042-3");
+}
+
 TEST_F(ViewsTest, ErrorsAreLocated) {
   // Given a rejected declaration, v_errors shows each diagnostic with its file, line and field.
   EXPECT_EQ(raw_->Rows("SELECT * FROM v_errors WHERE declaration = 3"),

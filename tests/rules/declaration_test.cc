@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -264,6 +265,90 @@ TEST(DeclarationDst, ZeroedHourIsNotBelowQmin) {
     if (w.code != Code::UNKNOWN_INDICATOR) ADD_FAILURE() << FormatDiagnostic(w);
   }
   EXPECT_EQ(std::string(OutcomeName(r.outcome)), "INTEGRATED");
+}
+
+// RULES §9: judged at reception unless a declaration of one of the same
+// (site, day)s was judged later; then at the processing instant, never
+// before that latest judgement.
+TEST(OutOfOrder, JudgementInstantTable) {
+  const SiteDay a{"LI0001", D()}, b{"LI0002", D()};
+  struct Case {
+    const char* what;
+    Instant received, processed;
+    std::map<SiteDay, Instant> latest;
+    Instant judged;
+  } cases[] = {
+      {"nothing stored", OnD(12, 5), OnD(12, 30), {}, OnD(12, 5)},
+      {"stored earlier", OnD(12, 5), OnD(12, 30), {{a, OnD(11, 0)}}, OnD(12, 5)},
+      {"stored at the same instant", OnD(12, 5), OnD(12, 30), {{a, OnD(12, 5)}}, OnD(12, 5)},
+      {"stored later: processing", OnD(12, 5), OnD(12, 30), {{a, OnD(12, 20)}}, OnD(12, 30)},
+      {"processing before it: the latest", OnD(12, 5), OnD(12, 10), {{a, OnD(12, 20)}},
+       OnD(12, 20)},
+      {"the latest of several keys", OnD(12, 5), OnD(12, 5), {{a, OnD(12, 20)}, {b, OnD(13, 0)}},
+       OnD(13, 0)},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    EXPECT_EQ(JudgementInstant(c.received, c.processed, c.latest), c.judged);
+  }
+}
+
+// v2 received 12:20 is judged; v3 received 12:05 comes after, processed at
+// 12:25: it is judged then (window 12h..17h), warned about, and its
+// reference takes effect at 12:25, after v2's, so v3 is in force.
+TEST(OutOfOrder, LateMailTakesEffectAfterTheLaterOne) {
+  FakeLedger ledger;
+  ledger.PublishAll("ME0005", Light::kGreen, Dm1(10, 0));
+  const Referential ref = test::ExamplesReferential();
+  LineSpec v1, v2, v3;
+  v1.values = Flat(100000);
+  v2.version = 2;
+  v2.values = Flat(200000);
+  v3.version = 3;
+  v3.values = Flat(300000);
+  ledger.Submit(Single(v1), Dm1(15, 0), ref);
+  DeclarationResult r2 = ledger.Submit(Single(v2), OnD(12, 20), ref);
+  EXPECT_EQ(r2.judged_at, OnD(12, 20));
+  DeclarationResult r3 = ledger.SubmitProcessed(Single(v3), OnD(12, 5), OnD(12, 25), ref);
+  EXPECT_EQ(r3.received_at, OnD(12, 5));
+  EXPECT_EQ(r3.judged_at, OnD(12, 25));
+  ASSERT_EQ(r3.programmes.size(), 1u);
+  EXPECT_TRUE(r3.programmes[0].accepted);
+  ASSERT_EQ(test::CodesOf(r3.warnings), std::vector<Code>{Code::PROCESSED_OUT_OF_ORDER});
+  EXPECT_NE(r3.warnings[0].message.find("reçue le 2026-12-03T12:05:00.000+01:00"),
+            std::string::npos) << r3.warnings[0].message;
+  EXPECT_NE(r3.warnings[0].message.find("jugée le 2026-12-03T12:25:00.000+01:00"),
+            std::string::npos) << r3.warnings[0].message;
+  ASSERT_EQ(r3.updates.size(), 1u);
+  EXPECT_EQ(r3.updates[0].version.effective_at, OnD(12, 25));
+  const ReferenceVersion* now = ledger.RefAt("LI0001", D(), OnD(13, 0));
+  ASSERT_NE(now, nullptr);
+  EXPECT_EQ(now->programme_id, test::IdText(D(), "LI0001", "GFQUIMP01", 3));
+  // 12h is the current slot at 12:25: from there on v3, before it v1.
+  EXPECT_EQ(now->values[test::SlotOfHour(12)], 300000);
+  EXPECT_EQ(now->values[test::SlotOfHour(11)], 100000);
+}
+
+// A message out of order is checked at the judgement instant too: 11h left
+// empty is an error at reception (11:50, current slot 10h) but a past hour
+// at judgement (13:30, current slot 13h), kept empty.
+TEST(OutOfOrder, TechnicalChecksUseTheJudgementInstant) {
+  FakeLedger ledger;
+  ledger.PublishAll("ME0005", Light::kGreen, Dm1(10, 0));
+  const Referential ref = test::ExamplesReferential();
+  LineSpec v1, v2;
+  v1.values = Flat(100000);
+  ledger.Submit(Single(v1), OnD(13, 20), ref);
+  v2.version = 2;
+  v2.values = Flat(100000);
+  v2.values[test::SlotOfHour(11)] = std::nullopt;
+  DeclarationResult on_time = EvaluateDeclaration(Single(v2), test::kQuimperSender, OnD(11, 50),
+                                                  ref, {});
+  EXPECT_EQ(test::CodesOf(on_time.errors), std::vector<Code>{Code::BAD_QUANTITIES});
+  DeclarationResult r = ledger.SubmitProcessed(Single(v2), OnD(11, 50), OnD(13, 30), ref);
+  EXPECT_EQ(r.judged_at, OnD(13, 30));
+  EXPECT_TRUE(r.errors.empty()) << r.errors[0].message;
+  EXPECT_EQ(r.outcome, Outcome::kIntegrated);
 }
 
 TEST(DeclarationKeys, SnapshotKeysOf) {

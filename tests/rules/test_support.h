@@ -212,6 +212,8 @@ class FakeLedger {
       snap_.existing_ids.insert(p.raw_id);
       int& mv = snap_.max_version[SiteDay{p.id.site, p.id.day}];
       mv = std::max(mv, p.id.version);
+      Instant& latest = snap_.latest_judged[SiteDay{p.id.site, p.id.day}];
+      latest = std::max(latest, JudgedAt(r));
     }
     for (const auto& u : r.updates) {
       ReferenceVersion v = u.version;
@@ -223,7 +225,13 @@ class FakeLedger {
   // Evaluates a declaration against the current state, then records it.
   DeclarationResult Submit(const ParsedDeclaration& d, Instant at, const Referential& ref,
                            const std::string& sender = kQuimperSender) {
-    DeclarationResult r = EvaluateDeclaration(d, sender, at, ref, snap_);
+    return SubmitProcessed(d, at, at, ref, sender);
+  }
+  // Received at `at`, processed at `processed_at` (RULES §9).
+  DeclarationResult SubmitProcessed(const ParsedDeclaration& d, Instant at, Instant processed_at,
+                                    const Referential& ref,
+                                    const std::string& sender = kQuimperSender) {
+    DeclarationResult r = EvaluateDeclaration(d, sender, at, processed_at, ref, snap_);
     Record(r);
     return r;
   }
