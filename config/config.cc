@@ -190,6 +190,8 @@ constexpr Key<Shipper> kShipperKeys[] = {
     {"senders", &Shipper::senders, kRequired, NonEmpty(), cfg::SenderSyntax},
     {"sites", &Shipper::sites, kRequired, Any(), cfg::SiteIdSyntax},
     {"cc", &Shipper::cc, "[]", Any(), cfg::AddressSyntax},
+    {"authentication", &Shipper::authentication, kOptional, Any(), cfg::AuthModeSyntax},
+    {"certificates", &Shipper::certificates, "[]", Any(), cfg::PathSyntax},
 };
 
 // A top-level [section] or [[section]]; Member is a field of Config (the
@@ -248,6 +250,26 @@ constexpr Key<SmtpSettings> kSmtpKeys[] = {
     {"low_speed_time", &SmtpSettings::low_speed_time, "60", Between(1, 600)},
 };
 
+Status ReadAuthMode(const cfg::Context& ctx, const toml::node& node, const std::string& path,
+                    AuthenticationSettings* out) {
+  std::string name;
+  Status s = cfg::ReadInto(ctx, node, path, Any(), cfg::AuthModeSyntax, &name);
+  if (s.ok()) ParseAuthMode(name, &out->mode);
+  return s;
+}
+
+constexpr Key<AuthenticationSettings> kAuthenticationKeys[] = {
+    {"mode", ReadAuthMode, kRequired},
+    {"authserv_id", &AuthenticationSettings::authserv_id, kOptional, NonEmpty(),
+     cfg::AuthservIdSyntax},
+    {"dkim_keys_file", &AuthenticationSettings::dkim_keys_file, kOptional, NonEmpty()},
+    {"dkim_nameservers", &AuthenticationSettings::dkim_nameservers, "[]", Any(),
+     cfg::NameserverSyntax},
+    {"temp_fail_for", &AuthenticationSettings::temp_fail_for, "3600", Between(60, 7 * 86400)},
+    {"failure_reply_interval", &AuthenticationSettings::failure_reply_interval, "3600",
+     Between(0, 7 * 86400)},
+};
+
 constexpr Key<Draft> kSections[] = {
     {"database", Section<&Draft::database, kDatabaseKeys>, "{}"},
     {"rules", Section<&Draft::rules, kRulesKeys>, "{}"},
@@ -261,6 +283,7 @@ constexpr Key<Draft> kSections[] = {
     {"inbox", Section<&Config::inbox, kInboxKeys>, kOptional},
     {"outbox", Section<&Config::outbox, kOutboxKeys>, kOptional},
     {"smtp", Section<&Config::smtp, kSmtpKeys>, kOptional},
+    {"authentication", Section<&Config::authentication, kAuthenticationKeys>, kOptional},
 };
 
 Status ParseToml(std::string_view text, const std::string& source_name, toml::table* root) {
@@ -291,8 +314,12 @@ Config Build(Draft&& draft, const std::string& source_name, const std::string& b
     config.mail.domain = config.mail.address.substr(config.mail.address.find('@') + 1);
   for (std::string* path :
        {&config.inbox.maildir, &config.inbox.password_file, &config.inbox.ca_file,
-        &config.outbox.directory, &config.smtp.password_file, &config.smtp.ca_file}) {
+        &config.outbox.directory, &config.smtp.password_file, &config.smtp.ca_file,
+        &config.authentication.dkim_keys_file}) {
     *path = ResolvePath(base_dir, *path);
+  }
+  for (Shipper& shipper : draft.shippers) {
+    for (std::string& file : shipper.certificates) file = ResolvePath(base_dir, file);
   }
   config.referential =
       Referential(std::move(draft.meshes), std::move(draft.sites), std::move(draft.contracts),
@@ -318,6 +345,33 @@ Status ReadWholeFile(const std::string& path, std::string* out) {
 
 }  // namespace
 
+std::string_view AuthModeName(AuthMode m) {
+  switch (m) {
+    case AuthMode::kDkim: return "dkim";
+    case AuthMode::kAuthenticationResults: return "authentication-results";
+    case AuthMode::kSmime: return "smime";
+    case AuthMode::kNone: break;
+  }
+  return "none";
+}
+
+bool ParseAuthMode(std::string_view name, AuthMode* out) {
+  for (AuthMode m : {AuthMode::kDkim, AuthMode::kAuthenticationResults, AuthMode::kSmime,
+                     AuthMode::kNone}) {
+    if (AuthModeName(m) == name) {
+      *out = m;
+      return true;
+    }
+  }
+  return false;
+}
+
+AuthMode ModeFor(const Config& config, const Shipper& shipper) {
+  AuthMode m = config.authentication.mode;
+  if (!shipper.authentication.empty()) ParseAuthMode(shipper.authentication, &m);
+  return m;
+}
+
 Status ParseConfig(std::string_view toml_text, const std::string& source_name,
                    const std::string& base_dir, Config* out) {
   // Nodes only carry a line when the document has a name.
@@ -328,6 +382,7 @@ Status ParseConfig(std::string_view toml_text, const std::string& source_name,
   cfg::Context ctx(name);
   if (s.ok()) s = cfg::CheckNoSecrets(ctx, root);
   if (s.ok()) s = cfg::ReadTable(ctx, root, "", std::span<const Key<Draft>>(kSections), &draft);
+  draft.authentication.configured = root.contains("authentication");
   if (s.ok()) s = cfg::CheckDraft(ctx, root, draft);
   if (s.ok()) *out = Build(std::move(draft), source_name, base_dir);
   return s;

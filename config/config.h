@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/referential.h"
 #include "rules/status.h"
@@ -64,6 +65,24 @@ struct SmtpSettings {
   std::chrono::seconds low_speed_time{60};
 };
 
+// [authentication]: how a message proves it comes from its From (the
+// modes and what each trusts are in README "Sender authentication").
+enum class AuthMode { kDkim, kAuthenticationResults, kSmime, kNone };
+// "dkim", "authentication-results", "smime", "none".
+std::string_view AuthModeName(AuthMode m);
+bool ParseAuthMode(std::string_view name, AuthMode* out);
+struct AuthenticationSettings {
+  bool configured = false;   // the section is present (required to read mail)
+  AuthMode mode = AuthMode::kNone;
+  std::string authserv_id;   // authentication-results: ours, or "microsoft365"
+  std::string dkim_keys_file;                  // resolved; empty: DNS
+  std::vector<std::string> dkim_nameservers;   // "127.0.0.1:53"; empty: the system's
+  std::chrono::seconds temp_fail_for{3600};    // DNS failures retried this long
+  // At most one SENDER_NOT_AUTHENTICATED reply per shipper in this interval:
+  // flexmail must not become a mail cannon for whoever forges a From.
+  std::chrono::seconds failure_reply_interval{3600};
+};
+
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
@@ -73,7 +92,12 @@ struct Config {
   InboxSettings inbox;
   OutboxSettings outbox;
   SmtpSettings smtp;
+  AuthenticationSettings authentication;
 };
+
+// The method that applies to `shipper`: its own `authentication`, else
+// [authentication] mode.
+AuthMode ModeFor(const Config& config, const Shipper& shipper);
 
 // Loads and checks `path`. On failure returns InvalidInput with a message
 // like "flexmail.toml:12: sites[2].mesh = \"ME0099\": no [[meshes]] has this code"

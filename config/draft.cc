@@ -206,8 +206,37 @@ Status CheckSmtp(const Context& ctx, const toml::table& root, const SmtpSettings
   return Status::Ok();
 }
 
+// Reading mail needs a stated authentication mode (no silent default), an
+// authserv_id where Authentication-Results are trusted, and certificates
+// for every shipper that must sign.
+Status CheckAuthentication(const Context& ctx, const toml::table& root, const Draft& d) {
+  if (root.get("inbox") && !d.authentication.configured)
+    return ctx.FailAt(0, "authentication",
+                      "required with [inbox]: set mode = \"dkim\", \"authentication-results\", "
+                      "\"smime\" or \"none\"");
+  bool needs_authserv = d.authentication.configured &&
+                        d.authentication.mode == AuthMode::kAuthenticationResults;
+  for (size_t i = 0; i < d.shippers.size(); ++i) {
+    const Shipper& sh = d.shippers[i];
+    AuthMode m = d.authentication.mode;
+    if (!sh.authentication.empty()) ParseAuthMode(sh.authentication, &m);
+    else if (!d.authentication.configured) continue;
+    needs_authserv = needs_authserv || m == AuthMode::kAuthenticationResults;
+    if (m == AuthMode::kSmime && sh.certificates.empty())
+      return ctx.FailPath(root, IndexPath("shippers", i),
+                          "certificates: required with smime authentication (the PEM files of "
+                          "its signing certificates or their issuing CAs)");
+  }
+  if (needs_authserv && d.authentication.authserv_id.empty())
+    return ctx.FailAt(0, "authentication.authserv_id",
+                      "required key is missing (needed with authentication-results: the "
+                      "authserv-id your receiving server writes, or microsoft365)");
+  return Status::Ok();
+}
+
 Status CheckMailChannel(const Context& ctx, const toml::table& root, const Draft& d) {
   Status s = CheckLimits(ctx, root, d.limits);
+  if (s.ok()) s = CheckAuthentication(ctx, root, d);
   if (s.ok()) s = CheckInbox(ctx, root, d.inbox);
   if (s.ok()) s = CheckOutbox(ctx, root, d.outbox);
   if (s.ok()) s = CheckSmtp(ctx, root, d.smtp);

@@ -1,5 +1,9 @@
 #include "config/syntax.h"
 
+#include <cctype>
+
+#include "config/config.h"
+
 #include "rules/indicators.h"
 #include "rules/programme.h"
 
@@ -149,6 +153,33 @@ const char* SmtpUrlSyntax(std::string_view s) {
   }
   std::string_view path;
   return UrlAuthoritySyntax(rest, &path);
+}
+
+const char* AuthModeSyntax(std::string_view s) {
+  AuthMode m;
+  return ParseAuthMode(s, &m) ? nullptr
+                              : "expected dkim, authentication-results, smime or none";
+}
+
+const char* NameserverSyntax(std::string_view s) {
+  for (unsigned char c : s) {
+    if (!std::isdigit(c) && c != '.' && c != ':')
+      return "expected an IPv4 address, optionally with :port (127.0.0.1:5353)";
+  }
+  return s.empty() ? "expected an IPv4 address, optionally with :port (127.0.0.1:5353)"
+                   : nullptr;
+}
+
+const char* AuthservIdSyntax(std::string_view s) {
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && c != '.' && c != '-' && c != '_')
+      return "expected a host name (mx.operator.example) or microsoft365";
+  }
+  return s.empty() ? "expected a host name (mx.operator.example) or microsoft365" : nullptr;
+}
+
+const char* PathSyntax(std::string_view s) {
+  return s.empty() ? "expected a file name, not empty" : nullptr;
 }
 
 const char* FolderSyntax(std::string_view s) {

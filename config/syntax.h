@@ -25,6 +25,10 @@ const char* LightSyntax(std::string_view s);         // GREEN, RED or GREY
 const char* DomainSyntax(std::string_view s);        // flexmail.example
 const char* ImapUrlSyntax(std::string_view s);       // imaps://host[:port]/INBOX
 const char* SmtpUrlSyntax(std::string_view s);       // smtps://host[:port]
+const char* AuthModeSyntax(std::string_view s);      // dkim | authentication-results | ...
+const char* NameserverSyntax(std::string_view s);    // 127.0.0.1 or 127.0.0.1:5353
+const char* AuthservIdSyntax(std::string_view s);    // mx.operator.example, microsoft365
+const char* PathSyntax(std::string_view s);          // a file name, not empty
 const char* FolderSyntax(std::string_view s);        // Processed
 
 }  // namespace flexmail::cfg

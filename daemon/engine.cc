@@ -13,6 +13,16 @@ void FillAfter(const LedgerSnapshot& before, Verdict* v) {
   for (const auto& u : v->result.updates) v->after[u.key].Add(u.version);
 }
 
+DeclarationResult RejectionOf(const DeclarationEnvelope& env,
+                              const std::vector<Diagnostic>& diagnostics) {
+  DeclarationResult r;
+  r.outcome = Outcome::kRejected;
+  r.received_at = r.judged_at = env.received_at;
+  for (const auto& d : diagnostics)
+    (d.severity == Severity::kError ? r.errors : r.warnings).push_back(d);
+  return r;
+}
+
 }  // namespace
 
 ParsedDeclaration ParseFiles(const std::vector<RawFile>& files) {
@@ -24,13 +34,14 @@ ParsedDeclaration ParseFiles(const std::vector<RawFile>& files) {
 Status Engine::Process(const DeclarationEnvelope& env, const ProcessOptions& options,
                        Verdict* out) {
   const Referential& ref = config_.referential;
-  ParsedDeclaration pd = ParseFiles(env.files);
+  ParsedDeclaration pd = options.reject_only ? ParsedDeclaration() : ParseFiles(env.files);
   pd.diagnostics.insert(pd.diagnostics.begin(), options.extra.begin(), options.extra.end());
   const Instant processed_at = env.processed_at.value_or(env.received_at);
   SnapshotKeys keys = SnapshotKeysOf(pd, ref, env.received_at, processed_at);
   LedgerSnapshot seen;
   auto evaluate = [&](const LedgerSnapshot& snap) {
     seen = snap;
+    if (options.reject_only) return RejectionOf(env, options.extra);
     return EvaluateDeclaration(pd, env.sender, env.received_at, processed_at, ref, snap);
   };
   if (!options.store) {

@@ -31,6 +31,9 @@ struct ProcessOptions {
   // Diagnostics found before the files were read (limits of the email,
   // subject format); errors among them reject the declaration.
   std::vector<Diagnostic> extra;
+  // Rejected on `extra` alone, its files stored but never read (a message
+  // whose sender failed authentication: nothing of it is judged).
+  bool reject_only = false;
   // Runs inside the declaration's transaction once the verdict is written
   // (store only); a non-ok Status rolls everything back.
   std::function<Status(sql::Transaction& tx, const Verdict& v)> extend;

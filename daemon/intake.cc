@@ -43,11 +43,21 @@ void AppendField(std::string_view field, std::string* out) {
   out->append(field);
 }
 
+// {method, result, detail}, or null when the message never reached the
+// authentication step (a duplicate, a loop, a stranger).
+Json AuthenticationJson(const std::optional<AuthVerdict>& a) {
+  if (!a) return nullptr;
+  return {{"method", a->method},
+          {"result", AuthResultName(a->result)},
+          {"detail", a->detail.empty() ? Json(nullptr) : Json(a->detail)}};
+}
+
 Json BaseJson(const IntakeResult& r) {
   return {{"outcome", OutcomeName(r.outcome)},
           {"messageId", r.message.message_id},
           {"sender", r.message.from_address},
-          {"receivedAt", FormatLocalIso(r.record.received_at)}};
+          {"receivedAt", FormatLocalIso(r.record.received_at)},
+          {"authentication", AuthenticationJson(r.authentication)}};
 }
 
 }  // namespace
@@ -165,17 +175,55 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   if (!parsed.ok()) return Ignore("ce n'est pas un courriel : " + parsed.message(), out);
   std::string reason = IgnoreReason(out->message);
   if (!reason.empty()) return Ignore(reason, out);
+  s = Authenticate(in, out);
+  if (!s.ok()) return s;
+  if (out->authentication->result == AuthResult::kFail) return Refuse(in, out);
   return Declare(in, out);
+}
+
+// After the loop, duplicate and stranger rules, before any effect on the
+// ledger: who the message really comes from. With smime, only the files
+// inside the signature are the declaration's.
+Status Intake::Authenticate(const IncomingMessage& in, IntakeResult* out) {
+  if (!auth_status_.ok()) return auth_status_;
+  Authentication auth = authenticator_.Verify(in.raw, out->message, in.received_at);
+  out->authentication = auth.verdict;
+  out->record.auth_method = auth.verdict.method;
+  out->record.auth_result = std::string(AuthResultName(auth.verdict.result));
+  out->record.auth_detail = auth.verdict.detail;
+  out->record.shipper = auth.shipper;
+  if (auth.signed_entity && auth.verdict.result == AuthResult::kPass) {
+    ParsedMessage inner;
+    Status s = ParseMessage(*auth.signed_entity, LimitsOf(config_.limits), &inner);
+    if (s.ok() && inner.csv_attachments.size() < out->message.csv_attachments.size())
+      out->message.notes.push_back("pièces jointes hors de la signature ignorées");
+    out->message.csv_attachments = s.ok() ? std::move(inner.csv_attachments)
+                                          : std::vector<CsvAttachment>();
+  }
+  return Status::Ok();
+}
+
+Status Intake::Refuse(const IncomingMessage& in, IntakeResult* out) {
+  const Instant now = clock_.Now();
+  bool replied_lately = false;
+  Instant last{};
+  Status s = ledger_->LastFailureReply(out->record.shipper, &replied_lately, &last);
+  if (!s.ok()) return s;
+  const bool withhold =
+      replied_lately && now - last < config_.authentication.failure_reply_interval;
+  out->reply_withheld = withhold;
+  ProcessOptions options;
+  options.reject_only = true;
+  options.extra.push_back(Diagnostic{Code::SENDER_NOT_AUTHENTICATED, Severity::kError,
+                                     CodeText(Code::SENDER_NOT_AUTHENTICATED) + " (" +
+                                         out->authentication->method + " : " +
+                                         out->authentication->detail + ")",
+                                     "", 0, 0});
+  return Record(in, options, /*reply_to_all=*/false, /*reply=*/!withhold, out);
 }
 
 Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
   const ParsedMessage& m = out->message;
-  DeclarationEnvelope env;
-  env.sender = m.from_address;
-  env.received_at = in.received_at;
-  env.processed_at = in.processed_at ? *in.processed_at : clock_.Now();
-  env.source = in.source;
-  for (const auto& a : m.csv_attachments) env.files.push_back({SafeFileName(a.filename), a.content});
   ProcessOptions options;
   const auto max_bytes = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
   if (in.announced_size > max_bytes) {
@@ -189,6 +237,20 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
         Diagnostic{m.limit->code, Severity::kError, m.limit->detail, "", 0, 0});
   }
   if (auto warning = CheckSubject(m.subject, config_.referential)) options.extra.push_back(*warning);
+  return Record(in, options, /*copies=*/true, /*reply=*/true, out);
+}
+
+// The declaration, the message and (when `reply`) its answer, in one
+// transaction through the engine.
+Status Intake::Record(const IncomingMessage& in, ProcessOptions options, bool copies, bool reply,
+                      IntakeResult* out) {
+  const ParsedMessage& m = out->message;
+  DeclarationEnvelope env;
+  env.sender = m.from_address;
+  env.received_at = in.received_at;
+  env.processed_at = in.processed_at ? *in.processed_at : clock_.Now();
+  env.source = in.source;
+  for (const auto& a : m.csv_attachments) env.files.push_back({SafeFileName(a.filename), a.content});
   const MessageRecord received = out->record;
   options.extend = [&](sql::Transaction& tx, const Verdict& v) {
     out->outcome = v.result.outcome;
@@ -199,18 +261,21 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
     out->record.declaration_id = v.declaration_id;
     Status s = ledger_->InsertMessage(tx, &out->record);
     if (s.ok() && fault_) s = fault_();
-    if (!s.ok()) return s;
+    if (!s.ok() || !reply) return s;
     IntakeResult shown = *out;
     shown.has_verdict = true;
     shown.verdict = v;
-    ReplyEnvelope reply = BuildReply(config_, m, v, IntakeJson(shown, config_.referential),
-                                     clock_.Now());
+    ReplyOptions ro;
+    ro.copies = copies;
+    ro.authentication = out->authentication ? &*out->authentication : nullptr;
+    ReplyEnvelope e = BuildReply(config_, m, v, IntakeJson(shown, config_.referential),
+                                 clock_.Now(), ro);
     OutboxItem item;
     item.declaration_id = v.declaration_id;
-    item.message_id = reply.message.message_id;
+    item.message_id = e.message.message_id;
     item.from = config_.mail.address;
-    item.recipients = reply.recipients;
-    item.raw = ComposeMessage(reply.message);
+    item.recipients = e.recipients;
+    item.raw = ComposeMessage(e.message);
     item.created_at = item.next_attempt_at = clock_.Now();
     s = ledger_->EnqueueReply(tx, &item);
     out->reply_id = item.id;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "daemon/authenticate.h"
 #include "daemon/clock.h"
 #include "daemon/engine.h"
 #include "db/ledger.h"
@@ -47,6 +48,10 @@ struct IntakeResult {
   Verdict verdict;
   std::int64_t reply_id = 0;    // 0: no reply queued
   Folder folder = Folder::kIgnored;
+  // The sender-authentication step, when the message reached it (not for
+  // duplicates, loops and strangers, ignored before).
+  std::optional<AuthVerdict> authentication;
+  bool reply_withheld = false;  // a failure reply not sent (rate limit)
 };
 
 // The ledger row of a received message, before its outcome is known.
@@ -71,7 +76,9 @@ using IntakeFault = std::function<Status()>;
 class Intake {
  public:
   Intake(const Config& config, Ledger* ledger, const Clock& clock, IntakeFault fault = nullptr)
-      : config_(config), ledger_(ledger), clock_(clock), fault_(std::move(fault)) {}
+      : config_(config), ledger_(ledger), clock_(clock), fault_(std::move(fault)) {
+    auth_status_ = Authenticator::Load(config_, &authenticator_);
+  }
 
   // Stores the message and its outcome. Non-ok only when nothing could be
   // stored (the ledger is unavailable): the caller retries later.
@@ -84,12 +91,21 @@ class Intake {
   Status Ignore(const std::string& reason, IntakeResult* out,
                 const MessageRecord* original = nullptr);
   Status Declare(const IncomingMessage& in, IntakeResult* out);
+  // A message that failed sender authentication: REJECTED without reading
+  // its files, answered to its From only and at most once per shipper per
+  // failure_reply_interval.
+  Status Refuse(const IncomingMessage& in, IntakeResult* out);
+  Status Authenticate(const IncomingMessage& in, IntakeResult* out);
+  Status Record(const IncomingMessage& in, ProcessOptions options, bool copies, bool reply,
+                IntakeResult* out);
   std::string IgnoreReason(const ParsedMessage& m) const;
 
   const Config& config_;
   Ledger* ledger_;
   const Clock& clock_;
   IntakeFault fault_;
+  Authenticator authenticator_;
+  Status auth_status_;
 };
 
 // The JSON `ingest --json` prints and resultats.json holds: the verdict's

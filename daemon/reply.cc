@@ -102,6 +102,20 @@ void WriteResult(std::ostream& os, const DeclarationResult& r) {
      << Plural(refused, "programme refusé") << ".\n\n";
 }
 
+// One line on who the message was proven to come from.
+void WriteAuthentication(std::ostream& os, const AuthVerdict& a) {
+  os << "Authentification de l'expéditeur : ";
+  switch (a.result) {
+    case AuthResult::kPass: os << "réussie (" << a.method << " : " << a.detail << ")"; break;
+    case AuthResult::kFail: os << "échouée (" << a.method << " : " << a.detail << ")"; break;
+    case AuthResult::kTempError:
+      os << "impossible pour l'instant (" << a.method << " : " << a.detail << ")";
+      break;
+    case AuthResult::kNone: os << "non demandée par la configuration de l'opérateur"; break;
+  }
+  os << ".\n\n";
+}
+
 }  // namespace
 
 std::string ReplySubject(const std::string& original, const DeclarationResult& r) {
@@ -112,12 +126,14 @@ std::string ReplySubject(const std::string& original, const DeclarationResult& r
   return base + " — " + Summary(r);
 }
 
-std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref) {
+std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref,
+                      const AuthVerdict* auth) {
   const DeclarationResult& r = v.result;
   std::ostringstream os;
   os << "Bonjour,\n\n"
      << "Votre courriel « " << msg.subject << " » reçu le " << FrenchInstant(r.received_at)
      << " (heure de Paris) a été traité.\n\n";
+  if (auth) WriteAuthentication(os, *auth);
   if (JudgedAt(r) != r.received_at) {
     // RULES §9: say plainly why the verdict is not of the reception instant.
     os << "Il a été traité après une déclaration reçue plus tard pour le même site et la même\n"
@@ -145,13 +161,14 @@ std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domai
 }
 
 ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
-                         const std::string& json, Instant now) {
+                         const std::string& json, Instant now, const ReplyOptions& options) {
   ReplyEnvelope e;
   OutgoingMessage& m = e.message;
   m.from = {config.mail.address, "flexmail"};
   m.to = {{msg.from_address, ""}};
   e.recipients.push_back(msg.from_address);
   for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
+    if (!options.copies) break;
     for (const auto& cc : sh->cc) {
       if (std::find(e.recipients.begin(), e.recipients.end(), cc) != e.recipients.end()) continue;
       m.cc.push_back({cc, ""});
@@ -165,7 +182,7 @@ ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const V
   m.date_offset_minutes = UtcOffsetMinutes(now);
   m.message_id = ReplyMessageId(v.declaration_id, config.mail.domain);
   m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
-  m.text = ReplyBody(msg, v, config.referential);
+  m.text = ReplyBody(msg, v, config.referential, options.authentication);
   m.attachments.push_back({"resultats.json", "application/json", json});
   return e;
 }

@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "daemon/engine.h"
+#include "mail/authentication.h"
 #include "mail/compose.h"
 #include "mail/message.h"
 
@@ -15,7 +16,9 @@ namespace flexmail {
 // "Re: <original> — 2 acceptés, 1 refusé" or "… — rejet technique".
 std::string ReplySubject(const std::string& original, const DeclarationResult& r);
 // The French text/plain body.
-std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref);
+// `auth`: the sender-authentication verdict, said in the text when given.
+std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referential& ref,
+                      const AuthVerdict* auth = nullptr);
 // The reply's Message-ID: deterministic, from the declaration id and the
 // configured domain, so a reply rebuilt after a crash is the same message.
 std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domain);
@@ -25,8 +28,16 @@ struct ReplyEnvelope {
   std::vector<std::string> recipients;  // To + Cc, for the SMTP envelope
 };
 
+struct ReplyOptions {
+  // The shipper's cc addresses too. A reply to a message that failed
+  // authentication goes to its From only: the genuine shipper must learn
+  // that mail in its name fails, nobody else need.
+  bool copies = true;
+  const AuthVerdict* authentication = nullptr;
+};
+
 // The whole reply. `json` is resultats.json; `now` becomes the Date.
 ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
-                         const std::string& json, Instant now);
+                         const std::string& json, Instant now, const ReplyOptions& options = {});
 
 }  // namespace flexmail

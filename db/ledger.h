@@ -77,6 +77,13 @@ struct MessageRecord {
   std::string folder;                // Processed | Rejected | Ignored
   std::int64_t declaration_id = 0;   // 0 when no declaration was made
   std::int64_t duplicate_of = 0;     // id of the first sighting, for duplicates
+  // Sender authentication (empty when the message was not authenticated:
+  // ignored before that step): method, result (pass | fail | temperror |
+  // none), what passed or why not; and the shipper its From belongs to.
+  std::string auth_method;
+  std::string auth_result;
+  std::string auth_detail;
+  std::string shipper;
   // Hex SHA-256 naming the declaration the message carries whatever its
   // transport headers (see DeclarationKey in daemon/intake.h); empty when
   // it has none (stored as NULL).
@@ -198,6 +205,10 @@ class Ledger {
   // found: they decided nothing about the declaration. An empty key is no
   // key: never found.
   Status FindMessageByDeclarationKey(const std::string& key, bool* found, MessageRecord* out);
+  // When the latest reply to a message of `shipper` that failed sender
+  // authentication was queued; *found false when there is none. For the
+  // rate limit of such replies.
+  Status LastFailureReply(const std::string& shipper, bool* found, Instant* at);
   // Messages without their raw bytes, newest first (by received_at, then
   // storage order) (for reports/status); limit <= 0: all of them.
   Status Messages(int limit, std::vector<MessageRecord>* out);

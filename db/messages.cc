@@ -20,10 +20,11 @@ using store::PositiveOrNull;
 using store::TextOrNull;
 using Mode = sql::Transaction::Mode;
 
-// Column 16 is the raw bytes, or NULL when the caller does not want them.
+// Column 20 is the raw bytes, or NULL when the caller does not want them.
 constexpr std::string_view kSelectMessage =
     "SELECT id, declaration_id, mailbox, validity, mailbox_key, message_id, sha256, sender, "
-    "subject, received_at, source, outcome, reason, folder, duplicate_of, declaration_key, ";
+    "subject, received_at, source, outcome, reason, folder, duplicate_of, declaration_key, "
+    "auth_method, auth_result, auth_detail, shipper, ";
 
 // The condition of the index messages_declared_once, which answers the
 // lookups by declaration key.
@@ -49,7 +50,11 @@ Status MessageFromRow(const Statement& st, MessageRecord* m) {
   m->folder = st.Text(13);
   m->duplicate_of = st.Int(14);
   m->declaration_key = st.Text(15);  // NULL reads as "": none
-  m->raw = st.BlobBytes(16);
+  m->auth_method = st.Text(16);      // NULL: not authenticated (ignored earlier)
+  m->auth_result = st.Text(17);
+  m->auth_detail = st.Text(18);
+  m->shipper = st.Text(19);
+  m->raw = st.BlobBytes(20);
   return s;
 }
 
@@ -98,8 +103,8 @@ Status CheckMessage(MessageRecord* m) {
 constexpr std::string_view kInsertMessage = R"sql(
 INSERT INTO messages (declaration_id, mailbox, validity, mailbox_key, message_id, sha256,
   sender, subject, received_at, received_at_local, source, raw, size, outcome, reason, folder,
-  duplicate_of, declaration_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
+  duplicate_of, declaration_key, auth_method, auth_result, auth_detail, shipper)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
 
 Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
   Statement st;
@@ -110,7 +115,8 @@ Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
                  FormatUtcIso(m.received_at), FormatLocalIso(m.received_at), m.source,
                  sql::Blob{m.raw}, static_cast<std::int64_t>(m.raw.size()),
                  store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of),
-                 TextOrNull(m.declaration_key))
+                 TextOrNull(m.declaration_key), TextOrNull(m.auth_method),
+                 TextOrNull(m.auth_result), TextOrNull(m.auth_detail), TextOrNull(m.shipper))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;
@@ -209,6 +215,20 @@ Status Ledger::Messages(int limit, std::vector<MessageRecord>* out) {
   out->clear();
   return SelectMessages(db_, false, " ORDER BY received_at DESC, id DESC LIMIT ?", out,
                         static_cast<std::int64_t>(limit > 0 ? limit : -1));
+}
+
+Status Ledger::LastFailureReply(const std::string& shipper, bool* found, Instant* at) {
+  Statement st;
+  Status s = Statement::Prepare(db_, R"sql(
+SELECT max(o.created_at) FROM outbox o JOIN messages m ON m.declaration_id = o.declaration_id
+ WHERE m.shipper = ? AND m.auth_result = 'fail')sql", &st);
+  *found = false;
+  if (!s.ok()) return s;
+  return st.BindAll(shipper).ForEach([&] {
+    if (st.IsNull(0)) return Status::Ok();
+    *found = true;
+    return store::ReadInstant("outbox.created_at", st.Text(0), at);
+  });
 }
 
 }  // namespace flexmail

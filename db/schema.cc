@@ -210,7 +210,7 @@ SELECT d.id,
 
 // Migration n is kMigrations[n - 1].
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
-                                        DeclarationKeySql(), kJudgedAtSql};
+                                        DeclarationKeySql(), kJudgedAtSql, AuthenticationSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

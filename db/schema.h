@@ -27,5 +27,7 @@ std::string_view ViewsSql();
 std::string_view MailSchemaSql();
 // The messages' declaration key (migration 4), in schema_mail.cc.
 std::string_view DeclarationKeySql();
+// Sender authentication of messages (migration 6), in schema_mail.cc.
+std::string_view AuthenticationSql();
 
 }  // namespace flexmail

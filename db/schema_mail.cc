@@ -177,4 +177,35 @@ std::string_view MailSchemaSql() { return kMailSql; }
 
 std::string_view DeclarationKeySql() { return kDeclarationKeySql; }
 
+// Migration 6: each message's sender authentication verdict and the shipper
+// its From belongs to (NULL for messages stored before, or ignored before
+// authentication); v_messages shows the verdict last.
+std::string_view AuthenticationSql() {
+  return R"sql(
+ALTER TABLE messages ADD COLUMN auth_method TEXT
+  CHECK (auth_method IN ('dkim', 'authentication-results', 'smime', 'none'));
+ALTER TABLE messages ADD COLUMN auth_result TEXT
+  CHECK (auth_result IN ('pass', 'fail', 'temperror', 'none'));
+ALTER TABLE messages ADD COLUMN auth_detail TEXT;
+ALTER TABLE messages ADD COLUMN shipper TEXT;
+CREATE INDEX messages_auth_failures ON messages (shipper) WHERE auth_result = 'fail';
+DROP VIEW IF EXISTS v_messages;
+CREATE VIEW v_messages AS
+SELECT m.id,
+       m.received_at_local AS received,
+       m.sender,
+       m.subject,
+       m.outcome,
+       m.reason,
+       m.folder,
+       m.declaration_id AS declaration,
+       m.duplicate_of,
+       m.auth_method AS authentication,
+       m.auth_result,
+       m.auth_detail
+  FROM messages m
+ ORDER BY m.received_at, m.id;
+)sql";
+}
+
 }  // namespace flexmail

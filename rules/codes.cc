@@ -52,6 +52,9 @@ constexpr std::array kCodes = {
     CodeInfo{Code::TOO_MANY_HEADER_LINES, "TOO_MANY_HEADER_LINES",
              "Le courriel contient trop de lignes d'en-tête"},
     CodeInfo{Code::MALFORMED_MESSAGE, "MALFORMED_MESSAGE", "Le courriel est mal formé"},
+    CodeInfo{Code::SENDER_NOT_AUTHENTICATED, "SENDER_NOT_AUTHENTICATED",
+             "L'expéditeur du courriel n'a pas pu être authentifié : aucune déclaration n'a "
+             "été prise en compte"},
     CodeInfo{Code::HMS_PROFILE_NOT_RESPECT_Q0_DELAY, "HMS_PROFILE_NOT_RESPECT_Q0_DELAY",
              "Le programme ne respecte pas le délai de prévenance sur les heures %s. "
              "Indicateur de Flexibilité Q → Q- rouge"},

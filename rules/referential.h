@@ -49,6 +49,12 @@ struct Shipper {
   std::vector<std::string> senders;  // "ops@x.example" or "@x.example"
   std::vector<std::string> sites;
   std::vector<std::string> cc;       // copies of every reply
+  // The email channel's sender authentication, which the rules never read:
+  // a method overriding [authentication] mode (empty: that mode), and the
+  // S/MIME certificates (PEM files: signers or issuing CAs) registered for
+  // this shipper.
+  std::string authentication;
+  std::vector<std::string> certificates;
 };
 
 struct RuleSettings {

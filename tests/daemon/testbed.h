@@ -14,7 +14,8 @@ namespace flexmail::testing {
 class Testbed {
  public:
   // Creates a fresh temp dir with flexmail.toml: the worked examples'
-  // referential, then `extra` (more TOML sections) appended.
+  // referential, then `extra` (more TOML sections) appended, then
+  // [authentication] mode = "none" unless `extra` has an [authentication].
   explicit Testbed(const std::string& extra = "");
   ~Testbed();  // removes it
   const std::string& dir() const { return dir_; }
