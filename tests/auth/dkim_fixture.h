@@ -1,0 +1,58 @@
+// Real DKIM signers and a real DNS server for the DKIM tests: RSA keys from
+// `openssl genrsa`, signatures from dkimpy (dkim_sign.py, Debian's
+// python3-dkim), TXT records served by dnsmasq on 127.0.0.1. All in a fresh
+// temporary directory, removed at the end.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace flexmail::test {
+
+// Runs argv (no shell) with `input` on stdin; its stdout goes to *out.
+// Fails on a non-zero exit or after 60 s.
+::testing::AssertionResult RunProgram(const std::vector<std::string>& argv,
+                                      std::string_view input, std::string* out);
+
+class DkimWorld {
+ public:
+  DkimWorld() = default;
+  ~DkimWorld();  // stops dnsmasq, removes the directory
+  DkimWorld(const DkimWorld&) = delete;
+  DkimWorld& operator=(const DkimWorld&) = delete;
+
+  ::testing::AssertionResult Init();
+  // A new 2048-bit key `name`; its record "v=DKIM1;k=rsa;p=..." is published
+  // as selector._domainkey.domain in the key file and, once started, dnsmasq.
+  ::testing::AssertionResult AddKey(const std::string& name, const std::string& selector,
+                                    const std::string& domain);
+  // The message signed with key `name` for selector/domain; extra arguments
+  // go to dkim_sign.py (--length, --expired, --headers a,b).
+  ::testing::AssertionResult Sign(const std::string& name, const std::string& selector,
+                                  const std::string& domain, std::string_view message,
+                                  const std::vector<std::string>& extra, std::string* out);
+
+  std::string key_file() const { return (dir_ / "keys.txt").string(); }
+  // Starts dnsmasq on a free port with every record published so far.
+  ::testing::AssertionResult StartDns();
+  ::testing::AssertionResult StopDns();  // idempotent
+  int dns_port() const { return dns_port_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::map<std::string, std::string> records_;  // owner name -> TXT value
+  pid_t dns_pid_ = -1;
+  int dns_port_ = 0;
+};
+
+// A UDP port on 127.0.0.1 that nothing listens on at the time of the call.
+int FreeUdpPort();
+
+}  // namespace flexmail::test
