@@ -4,6 +4,10 @@
 #include <set>
 #include <sstream>
 
+#include "mail/auth_results.h"
+#include "mail/dkim.h"
+#include "mail/smime.h"
+
 namespace flexmail {
 namespace {
 
@@ -23,10 +27,23 @@ Status ReadPem(const std::string& path, std::string* out) {
   return Status::Ok();
 }
 
+bool AnyShipperUses(const Config& config, AuthMode mode) {
+  if (config.authentication.configured && config.authentication.mode == mode) return true;
+  for (const Shipper& sh : config.referential.shippers()) {
+    if (ModeFor(config, sh) == mode) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Status Authenticator::Load(const Config& config, Authenticator* out) {
   out->config_ = &config;
+  if (AnyShipperUses(config, AuthMode::kDkim)) {
+    std::string error;
+    out->psl_ = PublicSuffixList::Load(std::string(kDebianPublicSuffixList), &error);
+    if (!out->psl_) return Status::InvalidInput("dkim: the Public Suffix List: " + error);
+  }
   for (const Shipper& sh : config.referential.shippers()) {
     for (const std::string& path : sh.certificates) {
       std::string pem;
@@ -55,23 +72,37 @@ Authentication Authenticator::Verify(std::string_view raw, const ParsedMessage& 
   return out;
 }
 
-AuthVerdict Authenticator::VerifyWith(AuthMode mode, std::string_view, const ParsedMessage&,
-                                      const std::vector<const Shipper*>&, Instant,
-                                      std::optional<std::string>*) const {
-  AuthVerdict v;
-  v.method = std::string(AuthModeName(mode));
+AuthVerdict Authenticator::VerifyWith(AuthMode mode, std::string_view raw,
+                                      const ParsedMessage& m,
+                                      const std::vector<const Shipper*>& shippers,
+                                      Instant received_at,
+                                      std::optional<std::string>* signed_entity) const {
+  const AuthenticationSettings& a = config_->authentication;
   switch (mode) {
-    case AuthMode::kNone:
-      v.result = AuthResult::kNone;
-      return v;
     case AuthMode::kDkim:
+      return VerifyDkim(raw, m.from_address, DkimKeySource{a.dkim_keys_file, a.dkim_nameservers},
+                        *psl_);
     case AuthMode::kAuthenticationResults:
-    case AuthMode::kSmime:
+      return CheckAuthenticationResults(raw, a.authserv_id, m.from_address);
+    case AuthMode::kSmime: {
+      // The certificates of every shipper of the address that signs.
+      SmimeTrust trust;
+      for (const Shipper* sh : shippers) {
+        if (ModeFor(*config_, *sh) != AuthMode::kSmime) continue;
+        auto it = certificates_.find(sh->name);
+        if (it == certificates_.end()) continue;
+        trust.pem_certificates.insert(trust.pem_certificates.end(), it->second.begin(),
+                                      it->second.end());
+      }
+      std::string entity;
+      AuthVerdict v = VerifySmime(raw, trust, m.from_address, received_at, &entity);
+      if (v.result == AuthResult::kPass) *signed_entity = std::move(entity);
+      return v;
+    }
+    case AuthMode::kNone:
       break;
   }
-  v.result = AuthResult::kFail;
-  v.detail = "method not available in this build";
-  return v;
+  return AuthVerdict{"none", AuthResult::kNone, ""};
 }
 
 }  // namespace flexmail

@@ -10,6 +10,7 @@
 
 #include "config/config.h"
 #include "mail/authentication.h"
+#include "mail/org_domain.h"
 #include "mail/message.h"
 #include "rules/status.h"
 #include "rules/time.h"
@@ -44,6 +45,7 @@ class Authenticator {
 
   const Config* config_ = nullptr;
   std::map<std::string, std::vector<std::string>> certificates_;  // shipper -> PEM texts
+  std::optional<PublicSuffixList> psl_;  // loaded when a shipper uses dkim
 };
 
 }  // namespace flexmail

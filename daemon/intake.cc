@@ -177,6 +177,19 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   if (!reason.empty()) return Ignore(reason, out);
   s = Authenticate(in, out);
   if (!s.ok()) return s;
+  if (out->authentication->result == AuthResult::kTempError) {
+    // Never rejected for a resolver's hiccup; but not kept waiting forever.
+    const auto waited = clock_.Now() - in.received_at;
+    if (waited < config_.authentication.temp_fail_for) {
+      out->deferred = true;
+      return Status::Ok();
+    }
+    out->authentication->detail += " (impossible depuis plus de " +
+                                   std::to_string(config_.authentication.temp_fail_for.count()) +
+                                   " s)";
+    out->record.auth_detail = out->authentication->detail;
+    return Refuse(in, out);
+  }
   if (out->authentication->result == AuthResult::kFail) return Refuse(in, out);
   return Declare(in, out);
 }

@@ -52,6 +52,10 @@ struct IntakeResult {
   // duplicates, loops and strangers, ignored before).
   std::optional<AuthVerdict> authentication;
   bool reply_withheld = false;  // a failure reply not sent (rate limit)
+  // Authentication could not be decided now (DNS down) and temp_fail_for
+  // has not passed since reception: nothing was stored, the message stays
+  // in the inbox and is tried again at the next poll.
+  bool deferred = false;
 };
 
 // The ledger row of a received message, before its outcome is known.

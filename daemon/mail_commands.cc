@@ -57,9 +57,32 @@ void PrintStats(std::ostream& os, const PassStats& s) {
      << " failed\n";
 }
 
+// Reading mail needs a stated sender-authentication mode (no silent
+// default), and what it trusts must load. "none" is allowed, and said at
+// every start.
+bool ReadyToAuthenticate(Context& c) {
+  if (!c.config.authentication.configured) {
+    c.err << "flexmail: " << c.config.path
+          << ": [authentication] is required to read mail: set mode = \"dkim\", "
+             "\"authentication-results\", \"smime\" or \"none\"\n";
+    return false;
+  }
+  Authenticator probe;
+  Status s = Authenticator::Load(c.config, &probe);
+  if (!s.ok()) {
+    c.err << "flexmail: " << c.config.path << ": " << s.message() << "\n";
+    return false;
+  }
+  if (c.config.authentication.mode == AuthMode::kNone)
+    LogWarn("[authentication] mode = \"none\": senders are not authenticated, a forged From is "
+            "believed");
+  return true;
+}
+
 }  // namespace
 
 int CmdIngest(Context& c, const IngestArgs& a) {
+  if (!ReadyToAuthenticate(c)) return kExitUsage;
   IncomingMessage in;
   if (!ResolveInstant(c, a.at, "--received-at", &in.received_at)) return kExitUsage;
   Instant processed_at{};
@@ -79,6 +102,11 @@ int CmdIngest(Context& c, const IngestArgs& a) {
   IntakeResult r;
   Status s = intake.Ingest(in, &r);
   if (!s.ok()) return Internal(c, s);
+  if (r.deferred) {
+    c.err << "flexmail: sender authentication not possible now ("
+          << Printable(r.authentication->detail) << "): nothing stored, try again later\n";
+    return kExitInternal;
+  }
   if (a.json) {
     c.out << IntakeJson(r, c.config.referential) << "\n";
   } else {
@@ -88,6 +116,7 @@ int CmdIngest(Context& c, const IngestArgs& a) {
 }
 
 int CmdRun(Context& c, const RunArgs& a) {
+  if (!ReadyToAuthenticate(c)) return kExitUsage;
   std::string error;
   auto mailbox = MakeMailbox(c.config, &error);
   if (!mailbox) {

@@ -26,6 +26,7 @@ struct Health {
   bool has_unanswered = false;
   OutboxItem oldest_unanswered;
   std::vector<std::string> problems;
+  std::string authentication;  // the mode; "none" is shown so nobody forgets it
 };
 
 Status ReadHealth(Context& c, Health* h) {
@@ -48,6 +49,15 @@ Status ReadHealth(Context& c, Health* h) {
     h->problems.push_back("last successful poll older than 3 poll intervals");
   if (h->by_state["FAILED"] > 0)
     h->problems.push_back(std::to_string(h->by_state["FAILED"]) + " reply(ies) FAILED");
+  int temp_failures = 0;
+  s = c.ledger.CountAuthTempFailures(c.clock.Now() - std::chrono::hours(24), &temp_failures);
+  if (s.ok() && temp_failures > 0)
+    h->problems.push_back(std::to_string(temp_failures) +
+                          " message(s) refused in the last 24 h: sender authentication "
+                          "impossible for longer than temp_fail_for (DNS?)");
+  h->authentication = c.config.authentication.configured
+                          ? std::string(AuthModeName(c.config.authentication.mode))
+                          : std::string("not configured");
   return s;
 }
 
@@ -64,7 +74,8 @@ Json HealthJson(const Health& h) {
                                    {"queuedAt", FormatLocalIso(h.oldest_unanswered.created_at)}}
                             : Json(nullptr)},
           {"outbox", h.by_state},
-          {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)}};
+          {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)},
+          {"authentication", h.authentication}};
 }
 
 void PrintHealth(std::ostream& os, const Health& h) {
@@ -82,7 +93,9 @@ void PrintHealth(std::ostream& os, const Health& h) {
      << "\noutbox:               " << h.by_state.at("PENDING") << " pending, "
      << h.by_state.at("SENT") << " sent, " << h.by_state.at("FAILED") << " failed\n"
      << "last error:           "
-     << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n";
+     << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n"
+     << "authentication:       " << h.authentication
+     << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n";
 }
 
 }  // namespace

@@ -28,10 +28,21 @@ void LogIntake(const IntakeResult& r) {
                      Printable(r.message.from_address, 120) + ": " +
                      std::string(OutcomeName(r.outcome));
   if (r.outcome == Outcome::kIgnored) line += " (" + Printable(r.reason) + ")";
+  const bool refused = r.authentication && (r.authentication->result == AuthResult::kFail ||
+                                            r.authentication->result == AuthResult::kTempError);
+  if (r.authentication && r.authentication->result != AuthResult::kNone)
+    line += ", authentication " + r.authentication->method + " " +
+            std::string(AuthResultName(r.authentication->result));
+  if (refused) line += " (" + Printable(r.authentication->detail) + ")";
+  if (r.reply_withheld) line += ", failure reply withheld (one per shipper per interval)";
   if (r.has_verdict && r.verdict.declaration_id)
     line += ", declaration " + std::to_string(r.verdict.declaration_id);
   if (r.reply_id) line += ", reply " + std::to_string(r.reply_id) + " queued";
-  LogInfo(line);
+  if (refused) {
+    LogWarn(line);
+  } else {
+    LogInfo(line);
+  }
 }
 
 }  // namespace
@@ -97,6 +108,14 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
   s = intake.Ingest(in, &r);
   if (!s.ok() && s.kind() != Status::Kind::kTransient) s = Quarantine(in, s, &r);
   if (!s.ok()) return s;
+  if (r.deferred) {
+    // Left in the inbox, unrecorded: the next poll tries it again.
+    LogWarn("message " + Printable(r.message.message_id, 120) + " from " +
+               Printable(r.message.from_address, 120) +
+               ": sender authentication not possible now (" +
+               Printable(r.authentication->detail) + "), left for the next poll");
+    return Status::Ok();
+  }
   Count(r, stats);
   LogIntake(r);
   if (r.reply_id && on_reply_queued_) on_reply_queued_();

@@ -205,10 +205,14 @@ class Ledger {
   // found: they decided nothing about the declaration. An empty key is no
   // key: never found.
   Status FindMessageByDeclarationKey(const std::string& key, bool* found, MessageRecord* out);
-  // When the latest reply to a message of `shipper` that failed sender
-  // authentication was queued; *found false when there is none. For the
+  // When the latest reply to a message of `shipper` refused for its sender
+  // authentication (fail, or temperror for too long) was queued; *found false when there is none. For the
   // rate limit of such replies.
   Status LastFailureReply(const std::string& shipper, bool* found, Instant* at);
+  // How many messages received since `since` were refused because their
+  // sender authentication stayed temporarily impossible (a resolver down
+  // for longer than temp_fail_for): operators must look.
+  Status CountAuthTempFailures(Instant since, int* count);
   // Messages without their raw bytes, newest first (by received_at, then
   // storage order) (for reports/status); limit <= 0: all of them.
   Status Messages(int limit, std::vector<MessageRecord>* out);

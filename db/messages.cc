@@ -221,13 +221,25 @@ Status Ledger::LastFailureReply(const std::string& shipper, bool* found, Instant
   Statement st;
   Status s = Statement::Prepare(db_, R"sql(
 SELECT max(o.created_at) FROM outbox o JOIN messages m ON m.declaration_id = o.declaration_id
- WHERE m.shipper = ? AND m.auth_result = 'fail')sql", &st);
+ WHERE m.shipper = ? AND m.auth_result IN ('fail', 'temperror'))sql", &st);
   *found = false;
   if (!s.ok()) return s;
   return st.BindAll(shipper).ForEach([&] {
     if (st.IsNull(0)) return Status::Ok();
     *found = true;
     return store::ReadInstant("outbox.created_at", st.Text(0), at);
+  });
+}
+
+Status Ledger::CountAuthTempFailures(Instant since, int* count) {
+  Statement st;
+  Status s = Statement::Prepare(db_, R"sql(
+SELECT count(*) FROM messages
+ WHERE auth_result = 'temperror' AND outcome = 'REJECTED' AND received_at >= ?)sql", &st);
+  if (!s.ok()) return s;
+  return st.BindAll(FormatUtcIso(since)).ForEach([&] {
+    *count = static_cast<int>(st.Int(0));
+    return Status::Ok();
   });
 }
 

@@ -188,7 +188,8 @@ ALTER TABLE messages ADD COLUMN auth_result TEXT
   CHECK (auth_result IN ('pass', 'fail', 'temperror', 'none'));
 ALTER TABLE messages ADD COLUMN auth_detail TEXT;
 ALTER TABLE messages ADD COLUMN shipper TEXT;
-CREATE INDEX messages_auth_failures ON messages (shipper) WHERE auth_result = 'fail';
+CREATE INDEX messages_auth_failures ON messages (shipper)
+  WHERE auth_result IN ('fail', 'temperror');
 DROP VIEW IF EXISTS v_messages;
 CREATE VIEW v_messages AS
 SELECT m.id,

@@ -22,7 +22,7 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 
 const std::string kSections =
     "expected one of: database, rules, meshes, sites, contracts, shippers, "
-    "mail, limits, inbox, outbox, smtp";
+    "mail, limits, inbox, outbox, smtp, authentication";
 const std::string kSenderReason =
     "expected an address local@domain.example or a domain @domain.example";
 const std::string kPasswordReason =
@@ -339,6 +339,34 @@ const BadCase kCases[] = {
     {"SmtpWithoutUsername", R"(username = "relay-user")", "",
      "flexmail.toml:88: smtp.username: required key is missing (needed unless require_auth = "
      "false)"},
+    // [authentication].
+    {"AuthenticationRequiredWithInbox",
+     "[authentication]\nmode = \"authentication-results\"\nauthserv_id = \"mx.flexmail.example\"\n"
+     "dkim_keys_file = \"keys/dkim\"\ndkim_nameservers = [\"127.0.0.1:5353\"]\ntemp_fail_for = 600\n"
+     "failure_reply_interval = 1800",
+     "",
+     "flexmail.toml: authentication: required with [inbox]: set mode = \"dkim\", "
+     "\"authentication-results\", \"smime\" or \"none\""},
+    {"UnknownAuthenticationMode", R"(mode = "authentication-results")", R"(mode = "dmarc")",
+     R"(flexmail.toml:99: authentication.mode = "dmarc": expected dkim, authentication-results, smime or none)"},
+    {"AuthservIdNeededWithAuthenticationResults", R"(authserv_id = "mx.flexmail.example")", "",
+     "flexmail.toml: authentication.authserv_id: required key is missing (needed with "
+     "authentication-results: the authserv-id your receiving server writes, or microsoft365)"},
+    {"AuthservIdIsAHostName", R"(authserv_id = "mx.flexmail.example")",
+     R"(authserv_id = "mx flexmail")",
+     R"(flexmail.toml:100: authentication.authserv_id = "mx flexmail": expected a host name (mx.operator.example) or microsoft365)"},
+    {"NameserverIsAnAddress", R"(dkim_nameservers = ["127.0.0.1:5353"])",
+     R"(dkim_nameservers = ["dns.example"])",
+     R"(flexmail.toml:102: authentication.dkim_nameservers[0] = "dns.example": expected an IPv4 address, optionally with :port (127.0.0.1:5353))"},
+    {"TempFailForAtLeastAMinute", "temp_fail_for = 600", "temp_fail_for = 5",
+     "flexmail.toml:103: authentication.temp_fail_for = 5: must be between 60 and 604800"},
+    {"ShipperAuthenticationIsAMode", R"(sites = ["LI0002"])",
+     "sites = [\"LI0002\"]\nauthentication = \"pgp\"",
+     R"(flexmail.toml:57: shippers[1].authentication = "pgp": expected dkim, authentication-results, smime or none)"},
+    {"SmimeShipperNeedsCertificates", R"(sites = ["LI0002"])",
+     "sites = [\"LI0002\"]\nauthentication = \"smime\"",
+     "flexmail.toml:53: shippers[1]: certificates: required with smime authentication (the PEM "
+     "files of its signing certificates or their issuing CAs)"},
     {"SmtpWithoutPasswordFile", R"(password_file = "secrets/smtp.pass")", "",
      "flexmail.toml:88: smtp.password_file: required key is missing (needed unless "
      "require_auth = false)"},

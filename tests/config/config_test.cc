@@ -154,6 +154,32 @@ TEST(ConfigTest, EmailChannelKeysAreRead) {
   EXPECT_TRUE(c.smtp.require_auth);
   EXPECT_EQ(c.smtp.connect_timeout, seconds(20));
   EXPECT_EQ(c.smtp.low_speed_time, seconds(120));
+  EXPECT_TRUE(c.authentication.configured);
+  EXPECT_EQ(c.authentication.mode, AuthMode::kAuthenticationResults);
+  EXPECT_EQ(c.authentication.authserv_id, "mx.flexmail.example");
+  EXPECT_EQ(c.authentication.dkim_keys_file, "/etc/flexmail/keys/dkim");
+  EXPECT_EQ(c.authentication.dkim_nameservers, std::vector<std::string>{"127.0.0.1:5353"});
+  EXPECT_EQ(c.authentication.temp_fail_for, seconds(600));
+  EXPECT_EQ(c.authentication.failure_reply_interval, seconds(1800));
+}
+
+TEST(ConfigTest, ShipperAuthenticationKeys) {
+  // Given a shipper with its own method and certificates, ModeFor gives its method, the other
+  // shipper the section's, and certificate paths resolve against the config folder.
+  std::string text = std::string(kMinimalConfig) +
+                     "[[shippers]]\nname = \"A\"\nsenders = [\"@a.example\"]\nsites = []\n"
+                     "authentication = \"smime\"\ncertificates = [\"certs/a.pem\", \"/abs/b.pem\"]\n"
+                     "[[shippers]]\nname = \"B\"\nsenders = [\"@b.example\"]\nsites = []\n"
+                     "[authentication]\nmode = \"dkim\"\n";
+  Config c;
+  Status s = ParseConfig(text, "f.toml", "/etc/flexmail", &c);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const auto& shippers = c.referential.shippers();
+  ASSERT_EQ(shippers.size(), 2u);
+  EXPECT_EQ(ModeFor(c, shippers[0]), AuthMode::kSmime);
+  EXPECT_EQ(ModeFor(c, shippers[1]), AuthMode::kDkim);
+  EXPECT_EQ(shippers[0].certificates,
+            (std::vector<std::string>{"/etc/flexmail/certs/a.pem", "/abs/b.pem"}));
 }
 
 TEST(ConfigTest, EmailChannelIsOptional) {
@@ -178,7 +204,8 @@ TEST(ConfigTest, EmailChannelKeysDefaultAsTheirStructs) {
                      "[inbox]\nmaildir = \"Maildir\"\n"
                      "[outbox]\n"
                      "[smtp]\nurl = \"smtp://relay.flexmail.example\"\nusername = \"u\"\n"
-                     "password_file = \"smtp.pass\"\n";
+                     "password_file = \"smtp.pass\"\n"
+                     "[authentication]\nmode = \"none\"\n";
   Config c;
   Status s = ParseConfig(text, "flexmail.toml", "", &c);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -233,7 +260,8 @@ TEST(ConfigTest, UrlForms) {
       std::string text = std::string(kMinimalConfig) +
                          "[mail]\naddress = \"a@flexmail.example\"\n" + inbox +
                          "username = \"u\"\npassword_file = \"imap.pass\"\n" + relay +
-                         "username = \"u\"\npassword_file = \"smtp.pass\"\n";
+                         "username = \"u\"\npassword_file = \"smtp.pass\"\n"
+                         "[authentication]\nmode = \"none\"\n";
       Config c;
       Status s = ParseConfig(text, "f.toml", "", &c);
       ASSERT_TRUE(s.ok()) << s.message();
@@ -255,7 +283,8 @@ TEST(ConfigTest, EmailPathsResolveAgainstTheConfigFolder) {
                     "[inbox]\nmaildir = \"../var/Maildir\"\n"
                     "[outbox]\ndirectory = \"spool/./outbox\"\n"
                     "[smtp]\nurl = \"smtps://smtp.example\"\nusername = \"u\"\n"
-                    "password_file = \"/run/secrets/smtp.pass\"\nca_file = \"certs/ca.pem\"\n");
+                    "password_file = \"/run/secrets/smtp.pass\"\nca_file = \"certs/ca.pem\"\n"
+                    "[authentication]\nmode = \"dkim\"\ndkim_keys_file = \"dkim/keys\"\n");
   Config c;
   Status s = LoadConfig(path, &c);
   ASSERT_TRUE(s.ok()) << s.message();
@@ -265,13 +294,15 @@ TEST(ConfigTest, EmailPathsResolveAgainstTheConfigFolder) {
   EXPECT_EQ(c.smtp.ca_file, (dir.path() / "etc/certs/ca.pem").string());
   EXPECT_EQ(c.inbox.password_file, "");  // unset stays unset
   EXPECT_EQ(c.inbox.ca_file, "");
+  EXPECT_EQ(c.authentication.dkim_keys_file, (dir.path() / "etc/dkim/keys").string());
 
   // And the IMAP inbox's files the same way.
   path = dir.Write("etc/imap.toml",
                    std::string(kMinimalConfig) +
                        "[mail]\naddress = \"a@flexmail.example\"\n"
                        "[inbox]\nimap_url = \"imaps://imap.example/INBOX\"\nusername = \"u\"\n"
-                       "password_file = \"imap.pass\"\nca_file = \"/etc/ssl/ca.pem\"\n");
+                       "password_file = \"imap.pass\"\nca_file = \"/etc/ssl/ca.pem\"\n"
+                       "[authentication]\nmode = \"none\"\n");
   s = LoadConfig(path, &c);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(c.inbox.password_file, (dir.path() / "etc/imap.pass").string());

@@ -103,6 +103,14 @@ require_tls = true
 require_auth = true
 connect_timeout = 20
 low_speed_time = 120
+
+[authentication]
+mode = "authentication-results"
+authserv_id = "mx.flexmail.example"
+dkim_keys_file = "keys/dkim"
+dkim_nameservers = ["127.0.0.1:5353"]
+temp_fail_for = 600
+failure_reply_interval = 1800
 )";
 //  1 [database]            17 [[sites]]            39 [[contracts]]
 //  2 path                  18 id = "LI0001"        40 code = "GFMART01"
@@ -136,5 +144,9 @@ low_speed_time = 120
 //                                                  94 require_auth
 //                                                  95 connect_timeout
 //                                                  96 low_speed_time
+//
+// 98 [authentication]      101 dkim_keys_file      104 failure_reply_interval
+// 99 mode                  102 dkim_nameservers
+// 100 authserv_id          103 temp_fail_for
 
 }  // namespace flexmail

@@ -50,9 +50,11 @@ TEST_F(MailViewsTest, MessagesShowWhatBecameOfEach) {
   // Given a rejected message and its duplicate, v_messages lists both in reception order with local times, outcome, folder, declaration and first sighting.
   EXPECT_EQ(raw_->Rows("SELECT * FROM v_messages"),
             (Rows{{"1", "2026-12-03T10:30:00.000+01:00", "ops@quimper.example",
-                   "Programme du 3 décembre", "REJECTED", "", "Rejected", "1", "NULL"},
+                   "Programme du 3 décembre", "REJECTED", "", "Rejected", "1", "NULL", "NULL", "NULL",
+                   "NULL"},
                   {"2", "2026-12-03T11:30:00.000+01:00", "ops@quimper.example",
-                   "Programme du 3 décembre", "IGNORED", "duplicate", "Ignored", "NULL", "1"}}));
+                   "Programme du 3 décembre", "IGNORED", "duplicate", "Ignored", "NULL", "1", "NULL",
+                   "NULL", "NULL"}}));
 }
 
 TEST_F(MailViewsTest, OutboxShowsEveryReplyWithoutItsBytes) {
@@ -81,9 +83,12 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
                    "1", "", "1", "1"}}));
 }
 
-// What migration 5 adds (RULES §9, judged_at), taken away to make an older
-// ledger.
-constexpr const char* kUndoJudgedAt =
+// What migrations 6 (authentication) and 5 (RULES §9, judged_at) add,
+// taken away to make an older ledger.
+constexpr const char* kUndoMigrations5And6 =
+    "DROP INDEX messages_auth_failures; DROP VIEW v_messages; "
+    "ALTER TABLE messages DROP COLUMN auth_method; ALTER TABLE messages DROP COLUMN auth_result; "
+    "ALTER TABLE messages DROP COLUMN auth_detail; ALTER TABLE messages DROP COLUMN shipper; "
     "DROP INDEX programmes_by_site_day; DROP VIEW v_declarations; "
     "ALTER TABLE declarations DROP COLUMN judged_at_local; "
     "ALTER TABLE declarations DROP COLUMN judged_at";
@@ -102,13 +107,13 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 5);
+  EXPECT_EQ(ledger->schema_version(), 6);
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT judged_at FROM declarations"), "NULL");
   EXPECT_EQ(raw.One("SELECT judged FROM v_declarations"), "2026-12-03T10:00:00.000+01:00");
@@ -124,23 +129,23 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
-                           "DROP VIEW v_messages; DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
+                           "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP VIEW v_polls; DROP TABLE outbox; DROP TABLE messages; "
                            "DROP TABLE polls; PRAGMA user_version = 2",
                            nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 5);
+  EXPECT_EQ(ledger->schema_version(), 6);
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger->Shortages(&shortages).ok());
   EXPECT_EQ(shortages.size(), 1u);
   MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
   EXPECT_TRUE(ledger->RecordMessage(&m).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "5");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "6");
 }
 
 TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
@@ -154,7 +159,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoJudgedAt, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "
@@ -163,7 +168,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 5);
+  EXPECT_EQ(ledger->schema_version(), 6);
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 1u);
@@ -179,7 +184,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ASSERT_TRUE(ledger->RecordMessage(&m).ok());
   std::vector<std::vector<std::string>> rows = {{"1", "NULL"}, {"2", m.declaration_key}};
   EXPECT_EQ(RawDb(path).Rows("SELECT id, declaration_key FROM messages ORDER BY id"), rows);
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "5");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "6");
 }
 
 // A messages row with one column changed from a valid one.

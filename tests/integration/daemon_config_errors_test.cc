@@ -138,6 +138,14 @@ class DaemonConfigErrors : public DaemonScenario {
     }
     return lines;
   }
+  // The lines of stderr but the warning every start gives with mode "none".
+  static std::vector<std::string> ErrorLines(const std::string& text) {
+    std::vector<std::string> lines;
+    for (auto& line : LinesWith(text, "")) {
+      if (line.find("[authentication] mode = \"none\"") == std::string::npos) lines.push_back(line);
+    }
+    return lines;
+  }
   // Nothing reached the shipper, and no reply was handed to Postfix.
   void ExpectNothingDelivered() {
     std::this_thread::sleep_for(1s);
@@ -167,7 +175,7 @@ TEST_F(DaemonConfigErrors, ImapWrongPassword) {
   c.imap_password_file = WrongPasswordFile();
   CommandResult r = RunOnce(c);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(LinesWith(r.err, "").size(), 1u) << r.err;
+  EXPECT_EQ(ErrorLines(r.err).size(), 1u) << r.err;
   EXPECT_EQ(LinesWith(r.err, "IMAP login refused for user flexmail").size(), 1u) << r.err;
   EXPECT_EQ(MailboxView(stack_, kDaemonUser).Count("INBOX"), 1) << "the message stays waiting";
   EXPECT_EQ(MailboxView(stack_, kShipperUser).Count("INBOX"), 0);
@@ -181,7 +189,7 @@ TEST_F(DaemonConfigErrors, ImapUntrustedCertificate) {
   c.imap_ca_file.clear();
   CommandResult r = RunOnce(c);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(LinesWith(r.err, "").size(), 1u) << r.err;
+  EXPECT_EQ(ErrorLines(r.err).size(), 1u) << r.err;
   EXPECT_EQ(
       LinesWith(r.err, "TLS certificate of 127.0.0.1 not trusted (the system CA bundle)").size(),
       1u)
@@ -199,7 +207,7 @@ TEST_F(DaemonConfigErrors, ImapWithoutStartTls) {
   c.imap_url = "imap://127.0.0.1:" + std::to_string(stub.port()) + "/INBOX";
   CommandResult r = RunOnce(c);
   EXPECT_NE(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(LinesWith(r.err, "").size(), 1u) << r.err;
+  EXPECT_EQ(ErrorLines(r.err).size(), 1u) << r.err;
   EXPECT_EQ(LinesWith(r.err, "does not offer STARTTLS; refusing plaintext").size(), 1u) << r.err;
   const std::string wire = stub.received();
   EXPECT_EQ(wire.find(stack_.password(kDaemonUser)), std::string::npos) << wire;

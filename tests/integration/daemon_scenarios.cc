@@ -275,7 +275,8 @@ DaemonBed::DaemonBed(const DaemonConfig& c) {
       << "\"\npassword_file = \"" << c.smtp_password_file << "\"\n";
   if (!c.smtp_ca_file.empty()) out << "ca_file = \"" << c.smtp_ca_file << "\"\n";
   out << "connect_timeout = 2\nlow_speed_time = 5\n"
-      << "[outbox]\nretry_initial = 1\nretry_max = 2\n";
+      << "[outbox]\nretry_initial = 1\nretry_max = 2\n"
+      << "[authentication]\n" << c.authentication;
   if (!out) ADD_FAILURE() << "cannot write " << config();
 }
 

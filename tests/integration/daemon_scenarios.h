@@ -75,6 +75,8 @@ int EndDovecotLeftovers(const MailStack& stack);
 struct DaemonConfig {
   std::string imap_url, imap_password_file, imap_ca_file;  // ca "" = key left out
   std::string smtp_url, smtp_password_file, smtp_ca_file;
+  // The body of [authentication]; scenarios about other things state "none".
+  std::string authentication = "mode = \"none\"\n";
   // The stack's IMAPS INBOX and STARTTLS submission port, as user flexmail.
   static DaemonConfig For(const MailStack& stack);
 };
