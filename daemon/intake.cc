@@ -225,6 +225,10 @@ Status Intake::Refuse(const IncomingMessage& in, IntakeResult* out) {
   const bool withhold =
       replied_lately && now - last < config_.authentication.failure_reply_interval;
   out->reply_withheld = withhold;
+  // A refused message is no first sighting of its declaration: a forger who
+  // guessed a Message-ID and its files must not make the genuine message,
+  // arriving later, a duplicate. Each forged copy is refused on its own.
+  out->record.declaration_key.clear();
   ProcessOptions options;
   options.reject_only = true;
   options.extra.push_back(Diagnostic{Code::SENDER_NOT_AUTHENTICATED, Severity::kError,

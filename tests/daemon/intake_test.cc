@@ -238,25 +238,6 @@ TEST(Intake, DeclarationKeyCoversIdSenderAndFiles) {
 
 // Mail that must never be answered: an auto-reply with Precedence: bulk, a
 
-// An email from the Quimper desk declaring `version` of LI0001 for
-// 2026-12-03, every hour `value`, its CSV sent as 8-bit text.
-std::string DeclarationEmail(int version, const std::string& value) {
-  const std::string n = std::to_string(version);
-  std::string csv = "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;03/12/2026;03/12/2026\r\n" +
-                    testing::Line("20261203", version, testing::Flat(value)) + "\r\n";
-  return "From: ops@engie.example\r\n"
-         "To: declarations@flexmail.example\r\n"
-         "Subject: [Quimper] Previsions SFM : 03/12/2026 - 03/12/2026\r\n"
-         "Message-ID: <v" + n + "@engie.example>\r\n"
-         "MIME-Version: 1.0\r\n"
-         "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
-         "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n"
-         "--b\r\nContent-Type: text/csv\r\nContent-Transfer-Encoding: 8bit\r\n"
-         "Content-Disposition: attachment; "
-         "filename=\"Export_DECLARATIONS_CCG-UPLOAD-20261203_2026120215000" + n + ".csv\"\r\n\r\n" +
-         csv + "--b--\r\n";
-}
-
 // RULES §9 through the email channel: v3, received at 12:05 but read after
 // v2 (received 12:20), is judged when the intake processes it (its clock,
 // 12:25), its reply says so, and the ledger records both instants.
@@ -267,13 +248,13 @@ TEST(Intake, MailOutOfOrderIsJudgedWhenProcessedAndTheReplySaysSo) {
     ASSERT_TRUE(b.ledger->PublishIndicator(&p, std::chrono::minutes(23)).ok());
   }
   b.clock.now = At("2026-12-02T15:00:05");
-  ASSERT_EQ(b.Ingest(DeclarationEmail(1, "100000")).outcome, Outcome::kIntegrated);
+  ASSERT_EQ(b.Ingest(testing::DeclarationEmail(1, "100000")).outcome, Outcome::kIntegrated);
   b.clock.now = At("2026-12-03T12:20:05");
-  IntakeResult v2 = b.Ingest(DeclarationEmail(2, "200000"), "2026-12-03T12:20:00");
+  IntakeResult v2 = b.Ingest(testing::DeclarationEmail(2, "200000"), "2026-12-03T12:20:00");
   ASSERT_EQ(v2.outcome, Outcome::kIntegrated);
   EXPECT_EQ(v2.verdict.result.judged_at, At("2026-12-03T12:20:00"));  // in order: reception
   b.clock.now = At("2026-12-03T12:25:00");
-  IntakeResult v3 = b.Ingest(DeclarationEmail(3, "300000"), "2026-12-03T12:05:00");
+  IntakeResult v3 = b.Ingest(testing::DeclarationEmail(3, "300000"), "2026-12-03T12:05:00");
   ASSERT_EQ(v3.outcome, Outcome::kIntegrated);
   EXPECT_EQ(v3.verdict.result.judged_at, At("2026-12-03T12:25:00"));
   ASSERT_EQ(v3.verdict.result.programmes.size(), 1u);

@@ -60,6 +60,10 @@ name = "ENGIE"
 senders = ["ops@engie.example", "@engie.example"]
 cc = ["desk@engie.example"]
 sites = ["LI0001"]
+)";
+
+// After ENGIE's keys (its own authentication, if the test gives one).
+const char* kConfigEdf = R"(
 [[shippers]]
 name = "EDF"
 senders = ["@edf.example"]
@@ -82,15 +86,38 @@ std::string BinaryPath() {
 }
 
 
-Testbed::Testbed(const std::string& extra) {
+Testbed::Testbed(const std::string& extra, const std::string& engie_keys) {
   char tmpl[] = "/tmp/flexmail-test-XXXXXX";
   dir_ = mkdtemp(tmpl);
   std::ofstream out(config());
-  out << kConfig << extra;
+  out << kConfig << engie_keys << kConfigEdf << extra;
   // Reading mail needs a stated authentication mode; tests of other things
   // state "none", tests of authentication their own.
   if (extra.find("[authentication]") == std::string::npos)
     out << "\n[authentication]\nmode = \"none\"\n";
+}
+
+std::string DeclarationEmail(int version, const std::string& value, const std::string& from,
+                             const std::string& extra_headers) {
+  const std::string n = std::to_string(version);
+  return extra_headers + "From: " + from + "\r\n" +
+         "To: declarations@flexmail.example\r\n"
+         "Subject: [Quimper] Previsions SFM : 03/12/2026 - 03/12/2026\r\n"
+         "Message-ID: <v" + n + "." + value + "@engie.example>\r\n"
+         "MIME-Version: 1.0\r\n" +
+         DeclarationEntity(version, value);
+}
+
+std::string DeclarationEntity(int version, const std::string& value) {
+  const std::string n = std::to_string(version);
+  std::string csv = "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;03/12/2026;03/12/2026\r\n" +
+                    Line("20261203", version, Flat(value)) + "\r\n";
+  return "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+         "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n"
+         "--b\r\nContent-Type: text/csv\r\nContent-Transfer-Encoding: 8bit\r\n"
+         "Content-Disposition: attachment; "
+         "filename=\"Export_DECLARATIONS_CCG-UPLOAD-20261203_2026120215000" + n + ".csv\"\r\n\r\n" +
+         csv + "--b--\r\n";
 }
 
 std::string ReadFile(const std::string& path) {

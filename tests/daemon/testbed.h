@@ -16,7 +16,8 @@ class Testbed {
   // Creates a fresh temp dir with flexmail.toml: the worked examples'
   // referential, then `extra` (more TOML sections) appended, then
   // [authentication] mode = "none" unless `extra` has an [authentication].
-  explicit Testbed(const std::string& extra = "");
+  // `engie_keys`: more keys of the ENGIE shipper (its authentication).
+  explicit Testbed(const std::string& extra = "", const std::string& engie_keys = "");
   ~Testbed();  // removes it
   const std::string& dir() const { return dir_; }
   std::string config() const { return dir_ + "/flexmail.toml"; }
@@ -36,6 +37,16 @@ std::string Line(const std::string& day, int version, const std::vector<std::str
                  const std::string& site = "LI0001", const std::string& contract = "GFQUIMP01");
 // 24 copies of v.
 std::vector<std::string> Flat(const std::string& v);
+
+// An email from `from` declaring `version` of LI0001 for 2026-12-03, every
+// hour `value`, its CSV as 8-bit text; `extra_headers` ("Name: v\r\n"...)
+// come first. Its Message-ID names the version and the value.
+std::string DeclarationEmail(int version, const std::string& value,
+                             const std::string& from = "ops@engie.example",
+                             const std::string& extra_headers = "");
+// The MIME entity of that email below its header fields (Content-Type
+// first): what an S/MIME client signs.
+std::string DeclarationEntity(int version, const std::string& value);
 
 struct RunResult {
   int exit_code = -1;

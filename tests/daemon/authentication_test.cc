@@ -1,0 +1,303 @@
+// Sender authentication in the intake, with real signers: a forged From
+// never changes the ledger's programmes under dkim, authentication-results
+// and smime; a genuine message is integrated as before; a refusal is
+// answered to the From only, at most once per shipper per interval; a DNS
+// failure leaves the message for later, then refuses it and makes status
+// unhealthy.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+#include "daemon/intake.h"
+#include "daemon/reply.h"
+#include "tests/auth/dkim_fixture.h"
+#include "tests/auth/smime_fixture.h"
+#include "tests/daemon/testbed.h"
+
+namespace flexmail {
+namespace {
+
+using testing::At;
+using testing::DeclarationEmail;
+using testing::FixedClock;
+using testing::Testbed;
+
+constexpr const char* kMail = "[mail]\naddress = \"declarations@flexmail.example\"\n";
+
+// A ledger and an intake on a Testbed with the given [authentication] body
+// and ENGIE keys.
+struct AuthBench {
+  AuthBench(const std::string& authentication, const std::string& engie_keys = "")
+      : bed(std::string(kMail) + "[authentication]\n" + authentication, engie_keys) {
+    Status s = LoadConfig(bed.config(), &config);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    s = Ledger::Open(config.database_path, &ledger);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    clock.now = At("2026-12-02T15:00:05");
+  }
+  IntakeResult Ingest(const std::string& raw, const char* at = "2026-12-02T15:00:00") {
+    IncomingMessage in;
+    in.raw = raw;
+    in.received_at = At(at);
+    in.announced_size = raw.size();
+    Intake intake(config, ledger.get(), clock);
+    IntakeResult r;
+    Status s = intake.Ingest(in, &r);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return r;
+  }
+  size_t Programmes() {
+    std::vector<StoredProgramme> p;
+    EXPECT_TRUE(ledger->ProgrammesOf(SiteDay{"LI0001", *GasDay::ParseIso("2026-12-03")}, &p).ok());
+    return p.size();
+  }
+  std::vector<OutboxItem> Outbox() {
+    std::vector<OutboxItem> items;
+    EXPECT_TRUE(ledger->Outbox(&items).ok());
+    return items;
+  }
+  Testbed bed;
+  Config config;
+  std::unique_ptr<Ledger> ledger;
+  FixedClock clock;
+};
+
+bool HasError(const IntakeResult& r, Code code) {
+  for (const auto& e : r.verdict.result.errors) {
+    if (e.code == code) return true;
+  }
+  return false;
+}
+
+// Refused for its sender: REJECTED, filed in Rejected, no programme.
+void ExpectRefused(AuthBench& b, const IntakeResult& r) {
+  EXPECT_EQ(r.outcome, Outcome::kRejected);
+  EXPECT_EQ(r.folder, Folder::kRejected);
+  EXPECT_TRUE(HasError(r, Code::SENDER_NOT_AUTHENTICATED));
+  EXPECT_EQ(r.verdict.result.errors.size(), 1u) << "nothing of a forged message is judged";
+  EXPECT_TRUE(r.verdict.result.programmes.empty());
+  EXPECT_EQ(b.Programmes(), 0u);
+}
+
+constexpr const char* kOurs = "mx.operator.example";
+
+std::string OurVerdict(const std::string& dmarc, const std::string& from_domain) {
+  return "Authentication-Results: mx.operator.example; dkim=pass header.d=" + from_domain +
+         "; dmarc=" + dmarc + " header.from=" + from_domain + "\r\n";
+}
+
+// Given the operator's MTA's verdict, a genuine message is integrated and
+// its verdict stored, shown in the JSON and said in the reply; a forged one
+// (no verdict of ours, a forged lower copy, or dmarc=fail) is refused and
+// changes nothing.
+TEST(Authentication, AuthenticationResultsMode) {
+  AuthBench b(std::string("mode = \"authentication-results\"\nauthserv_id = \"") + kOurs + "\"\n");
+  IntakeResult ok = b.Ingest(DeclarationEmail(1, "100", "ops@engie.example",
+                                              OurVerdict("pass", "engie.example")));
+  EXPECT_EQ(ok.outcome, Outcome::kIntegrated);
+  ASSERT_TRUE(ok.authentication);
+  EXPECT_EQ(ok.authentication->result, AuthResult::kPass);
+  EXPECT_EQ(ok.record.auth_method, "authentication-results");
+  EXPECT_EQ(ok.record.auth_result, "pass");
+  EXPECT_EQ(ok.record.shipper, "ENGIE");
+  auto j = nlohmann::json::parse(IntakeJson(ok, b.config.referential));
+  EXPECT_EQ(j["authentication"]["method"], "authentication-results");
+  EXPECT_EQ(j["authentication"]["result"], "pass");
+  EXPECT_NE(ReplyBody(ok.message, ok.verdict, b.config.referential, &*ok.authentication)
+                .find("Authentification de l'expéditeur : réussie (authentication-results"),
+            std::string::npos);
+  EXPECT_EQ(b.Programmes(), 1u);
+
+  AuthBench forged(std::string("mode = \"authentication-results\"\nauthserv_id = \"") + kOurs +
+                   "\"\nfailure_reply_interval = 0\n");
+  for (const std::string& headers :
+       {std::string(), OurVerdict("fail", "engie.example"),
+        "Authentication-Results: mx.operator.example; dmarc=fail header.from=engie.example\r\n" +
+            OurVerdict("pass", "engie.example"),
+        OurVerdict("pass", "attacker.example")}) {
+    SCOPED_TRACE(headers);
+    IntakeResult r = forged.Ingest(DeclarationEmail(1, "100", "ops@engie.example", headers));
+    ExpectRefused(forged, r);
+    EXPECT_EQ(r.record.auth_result, "fail");
+  }
+}
+
+// Given forged mail in a shipper's name, the refusal goes to the From only
+// (not to the shipper's copies), once per failure_reply_interval; the
+// others are recorded without reply; after the interval one more reply.
+TEST(Authentication, RefusalsAnsweredToTheFromOnceAnHour) {
+  AuthBench b(std::string("mode = \"authentication-results\"\nauthserv_id = \"") + kOurs + "\"\n");
+  IntakeResult first = b.Ingest(DeclarationEmail(1, "100"));
+  ExpectRefused(b, first);
+  ASSERT_NE(first.reply_id, 0);
+  std::vector<OutboxItem> out = b.Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].recipients, std::vector<std::string>{"ops@engie.example"});
+  EXPECT_NE(out[0].raw.find("SENDER_NOT_AUTHENTICATED"), std::string::npos);
+
+  b.clock.now = At("2026-12-02T15:30:00");
+  IntakeResult second = b.Ingest(DeclarationEmail(2, "100"), "2026-12-02T15:29:00");
+  ExpectRefused(b, second);
+  EXPECT_EQ(second.reply_id, 0);
+  EXPECT_TRUE(second.reply_withheld);
+  // Another address of the same shipper counts for the same shipper.
+  IntakeResult other = b.Ingest(DeclarationEmail(3, "100", "trader@engie.example"),
+                                "2026-12-02T15:29:30");
+  EXPECT_TRUE(other.reply_withheld);
+  EXPECT_EQ(b.Outbox().size(), 1u);
+
+  b.clock.now = At("2026-12-02T16:00:06");
+  IntakeResult later = b.Ingest(DeclarationEmail(4, "100"), "2026-12-02T16:00:00");
+  EXPECT_NE(later.reply_id, 0);
+  EXPECT_EQ(b.Outbox().size(), 2u);
+}
+
+// Runs a command line through the shell; a test failure when it fails.
+void Shell(const std::string& command) {
+  ASSERT_EQ(std::system((command + " >/dev/null 2>&1").c_str()), 0) << command;
+}
+
+// Given ENGIE signing with S/MIME (its own method, over a section of
+// "none"), a message signed by its registered certificate is integrated,
+// only the files inside the signature count, and an unsigned one or one
+// signed by another key is refused; EDF, under "none", is not asked.
+TEST(Authentication, SmimeModeForOneShipper) {
+  testing::Testbed scratch;
+  const std::string dir = scratch.dir();
+  // Valid 2025-2028, so at the reception instants of these tests: a key
+  // made now would not yet be valid in December 2026's past.
+  std::vector<test::Identity> ids;
+  for (const char* who : {"engie", "rogue"})
+    ids.push_back(test::MakeIdentity({who, 2025, 2028, nullptr, false, "ops@engie.example"}, dir));
+  std::ofstream(dir + "/entity.eml", std::ios::binary) << testing::DeclarationEntity(1, "100");
+  auto sign = [&](const std::string& who) {
+    Shell("openssl cms -sign -md sha256 -in " + dir + "/entity.eml -signer " + dir + "/" + who +
+          ".crt -inkey " + dir + "/" + who + ".key -out " + dir + "/" + who + ".signed");
+    return "From: ops@engie.example\r\nTo: declarations@flexmail.example\r\n"
+           "Subject: [Quimper] Previsions SFM : 03/12/2026 - 03/12/2026\r\n"
+           "Message-ID: <signed-" + who + "@engie.example>\r\n" +
+           testing::ReadFile(dir + "/" + who + ".signed");
+  };
+  AuthBench b("mode = \"none\"\n",
+              "authentication = \"smime\"\ncertificates = [\"" + dir + "/engie.crt\"]\n");
+  const std::string genuine = sign("engie");
+  IntakeResult ok = b.Ingest(genuine);
+  EXPECT_EQ(ok.outcome, Outcome::kIntegrated) << ok.record.auth_detail;
+  EXPECT_EQ(ok.record.auth_method, "smime");
+  EXPECT_EQ(ok.record.auth_result, "pass");
+  EXPECT_EQ(b.Programmes(), 1u);
+
+  AuthBench refused("mode = \"none\"\nfailure_reply_interval = 0\n",
+                    "authentication = \"smime\"\ncertificates = [\"" + dir + "/engie.crt\"]\n");
+  ExpectRefused(refused, refused.Ingest(sign("rogue")));
+  ExpectRefused(refused, refused.Ingest(DeclarationEmail(1, "100")));
+  // A CSV added outside the signature is not part of the declaration: the
+  // signed one alone is judged (v1), the added one (v2) is not seen.
+  const std::string signed_entity = testing::ReadFile(dir + "/engie.signed");
+  const std::string wrapped =
+      "From: ops@engie.example\r\nTo: declarations@flexmail.example\r\n"
+      "Subject: [Quimper] Previsions SFM : 03/12/2026 - 03/12/2026\r\n"
+      "Message-ID: <wrapped@engie.example>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n--outer\r\n" +
+      signed_entity +
+      "\r\n--outer\r\nContent-Type: text/csv\r\nContent-Disposition: attachment; "
+      "filename=\"Export_DECLARATIONS_CCG-UPLOAD-20261203_20261202150002.csv\"\r\n\r\n"
+      "DECLARATIONS_CCG;02/12/2026;150000;UPLOAD;PROD;03/12/2026;03/12/2026\r\n" +
+      testing::Line("20261203", 2, testing::Flat("999")) + "\r\n--outer--\r\n";
+  AuthBench outside("mode = \"none\"\n", "authentication = \"smime\"\ncertificates = [\"" + dir +
+                                             "/engie.crt\"]\n");
+  IntakeResult w = outside.Ingest(wrapped);
+  EXPECT_EQ(w.outcome, Outcome::kIntegrated) << w.record.auth_detail;
+  ASSERT_EQ(w.verdict.result.programmes.size(), 1u);
+  EXPECT_EQ(w.verdict.result.programmes[0].id.version, 1);
+  EXPECT_EQ(w.message.csv_attachments.size(), 1u);
+  // EDF, under the section's "none", is not asked to sign.
+  IntakeResult edf = refused.Ingest(DeclarationEmail(1, "100", "ops@edf.example"));
+  EXPECT_EQ(edf.record.auth_method, "none");
+  EXPECT_NE(edf.outcome, Outcome::kIgnored);
+}
+
+// Given dkim with keys from a key file, a message signed by the shipper's
+// domain is integrated, a tampered or unsigned one refused; with keys from
+// a DNS server that is down, the message is left for later (nothing
+// stored), then refused after temp_fail_for and status turns unhealthy.
+TEST(Authentication, DkimMode) {
+  test::DkimWorld world;
+  ASSERT_TRUE(world.Init());
+  ASSERT_TRUE(world.AddKey("engie", "sel", "engie.example"));
+  std::string genuine;
+  ASSERT_TRUE(world.Sign("engie", "sel", "engie.example", DeclarationEmail(1, "100"), {}, &genuine));
+  AuthBench b("mode = \"dkim\"\ndkim_keys_file = \"" + world.key_file() +
+              "\"\nfailure_reply_interval = 0\n");
+  IntakeResult ok = b.Ingest(genuine);
+  EXPECT_EQ(ok.outcome, Outcome::kIntegrated) << ok.record.auth_detail;
+  EXPECT_EQ(ok.record.auth_result, "pass");
+  EXPECT_EQ(ok.record.auth_detail, "d=engie.example s=sel");
+
+  AuthBench forged("mode = \"dkim\"\ndkim_keys_file = \"" + world.key_file() +
+                   "\"\nfailure_reply_interval = 0\n");
+  std::string tampered = genuine;
+  tampered.replace(tampered.find(";100;100;"), 9, ";900;100;");
+  ExpectRefused(forged, forged.Ingest(tampered));
+  ExpectRefused(forged, forged.Ingest(DeclarationEmail(1, "100")));
+
+  const int port = test::FreeUdpPort();
+  AuthBench dns_down("mode = \"dkim\"\ndkim_nameservers = [\"127.0.0.1:" + std::to_string(port) +
+                     "\"]\ntemp_fail_for = 600\n");
+  dns_down.clock.now = At("2026-12-02T15:05:00");
+  IntakeResult waiting = dns_down.Ingest(genuine);
+  EXPECT_TRUE(waiting.deferred);
+  std::vector<MessageRecord> stored;
+  ASSERT_TRUE(dns_down.ledger->Messages(0, &stored).ok());
+  EXPECT_TRUE(stored.empty()) << "nothing is stored while the answer may still come";
+  dns_down.clock.now = At("2026-12-02T15:10:01");
+  IntakeResult given_up = dns_down.Ingest(genuine);
+  ExpectRefused(dns_down, given_up);
+  EXPECT_EQ(given_up.record.auth_result, "temperror");
+  auto r = testing::RunBinary({"--config", dns_down.bed.config(), "status", "--json"});
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["healthy"], false) << r.out;
+  EXPECT_EQ(j["authentication"], "dkim");
+}
+
+// Reading mail needs [authentication]: ingest refuses without it, naming
+// the choices; submit does not need it; with "none" every start warns and
+// status shows it.
+TEST(Authentication, ModeIsRequiredToReadMailAndNoneIsSaid) {
+  testing::Testbed bed(kMail + std::string("[authentication]\nmode = \"none\"\n"));
+  std::string text = testing::ReadFile(bed.config());
+  text = text.substr(0, text.find("[authentication]"));
+  std::ofstream(bed.config()) << text;
+  std::ofstream(bed.dir() + "/m.eml", std::ios::binary) << DeclarationEmail(1, "100");
+  auto r = testing::RunBinary({"--config", bed.config(), "ingest", bed.dir() + "/m.eml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[authentication] is required to read mail: set mode = \"dkim\", "
+                       "\"authentication-results\", \"smime\" or \"none\""),
+            std::string::npos)
+      << r.err;
+  auto csv = bed.WriteCsv("20261203", {testing::Line("20261203", 1, testing::Flat("100"))});
+  r = testing::RunBinary({"--config", bed.config(), "submit", csv, "--sender",
+                          "ops@engie.example", "--received-at", "2026-12-02T15:00:00"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  std::ofstream(bed.config(), std::ios::app) << "[authentication]\nmode = \"none\"\n";
+  r = testing::RunBinary({"--config", bed.config(), "ingest", bed.dir() + "/m.eml",
+                          "--received-at", "2026-12-02T15:00:00", "--json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("mode = \"none\": senders are not authenticated"), std::string::npos)
+      << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["authentication"]["result"], "none");
+  r = testing::RunBinary({"--config", bed.config(), "status"});
+  EXPECT_NE(r.out.find("authentication:       none (WARNING: a forged From is believed)"),
+            std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace flexmail
