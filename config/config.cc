@@ -33,6 +33,7 @@
 //                                                for every address of that domain
 //   sites = ["LI0001"]                           ids of [[sites]] it may declare for
 //   cc = ["desk@engie.example"]                  addresses copied on every reply; default []
+//   (authentication, certificates: see [authentication] below)
 //
 // The email channel: five optional sections (the engine-only commands need
 // none of them). Durations are integer seconds. Paths marked "resolved" are
@@ -87,6 +88,21 @@
 //   require_auth = true                          default true
 //   connect_timeout = 10                         integer 1..600, default 10
 //   low_speed_time = 60                          integer 1..600, default 60
+//   [authentication]                             required with [inbox] (README,
+//                                                "Sender authentication")
+//   mode = "dkim"                                required; dkim | authentication-results
+//                                                | smime | none
+//   authserv_id = "mx.operator.example"          a host name or microsoft365; required
+//                                                when a shipper's method is
+//                                                authentication-results
+//   dkim_keys_file = "dkim-keys"                 not empty; resolved; default: DNS
+//   dkim_nameservers = ["127.0.0.1:53"]          IPv4[:port]; default [] (the system's)
+//   temp_fail_for = 3600                         integer 60..604800, default 3600
+//   failure_reply_interval = 3600                integer 0..604800, default 3600
+//   and in [[shippers]]:
+//   authentication = "smime"                     a mode overriding [authentication]
+//   certificates = ["edf.pem"]                   PEM files (signers or issuing CAs);
+//                                                resolved; required with smime
 //
 // No password is ever written in this file, under any key nor inside a URL:
 // a key named like one (password, passwd, pass, smtp_password...) or a URL
