@@ -66,6 +66,7 @@ Folder FolderOf(Outcome o) {
   switch (o) {
     case Outcome::kIntegrated: return Folder::kProcessed;
     case Outcome::kRejected: return Folder::kRejected;
+    case Outcome::kTest: return Folder::kProcessed;
     case Outcome::kIgnored: break;
   }
   return Folder::kIgnored;
@@ -191,7 +192,35 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
     return Refuse(in, out);
   }
   if (out->authentication->result == AuthResult::kFail) return Refuse(in, out);
+  if (out->message.csv_attachments.empty() && IsTestSubject(out->message.subject))
+    return AnswerTest(in, out);
   return Declare(in, out);
+}
+
+// A shipper checking the channel before an outage: acknowledged (when it
+// was received, who it was proven to come from), no declaration.
+Status Intake::AnswerTest(const IncomingMessage& in, IntakeResult* out) {
+  out->outcome = Outcome::kTest;
+  out->folder = FolderOf(Outcome::kTest);
+  out->record.outcome = Outcome::kTest;
+  out->record.reason = "test de communication";
+  out->record.folder = FolderName(out->folder);
+  OutboxItem item;
+  Status s = ledger_->RecordAnsweredMessage(
+      &out->record,
+      [&](const MessageRecord& stored, OutboxItem* reply) {
+        ReplyEnvelope e = BuildTestReply(config_, out->message, *out->authentication,
+                                         in.received_at, stored.id, clock_.Now());
+        reply->message_id = e.message.message_id;
+        reply->from = config_.mail.address;
+        reply->recipients = e.recipients;
+        reply->raw = ComposeMessage(e.message);
+        reply->created_at = reply->next_attempt_at = clock_.Now();
+        return fault_ ? fault_() : Status::Ok();
+      },
+      &item);
+  if (s.ok()) out->reply_id = item.id;
+  return s;
 }
 
 // After the loop, duplicate and stranger rules, before any effect on the
@@ -306,8 +335,8 @@ Status Intake::Record(const IncomingMessage& in, ProcessOptions options, bool co
 
 std::string IntakeJson(const IntakeResult& r, const Referential& ref) {
   Json j = BaseJson(r);
-  if (r.outcome == Outcome::kIgnored) {
-    j["reason"] = r.reason;
+  if (r.outcome == Outcome::kIgnored || r.outcome == Outcome::kTest) {
+    if (r.outcome == Outcome::kIgnored) j["reason"] = r.reason;
     j["errors"] = Json::array();
     j["warnings"] = Json::array();
     j["hmsProfiles"] = Json::array();

@@ -100,6 +100,7 @@ class Intake {
   // failure_reply_interval.
   Status Refuse(const IncomingMessage& in, IntakeResult* out);
   Status Authenticate(const IncomingMessage& in, IntakeResult* out);
+  Status AnswerTest(const IncomingMessage& in, IntakeResult* out);
   Status Record(const IncomingMessage& in, ProcessOptions options, bool copies, bool reply,
                 IntakeResult* out);
   std::string IgnoreReason(const ParsedMessage& m) const;

@@ -23,6 +23,9 @@ void PrintIntake(std::ostream& os, const IntakeResult& r) {
   os << "Message " << Printable(r.message.message_id, 120) << " from "
      << Printable(r.message.from_address, 120) << ": " << OutcomeName(r.outcome);
   if (r.outcome == Outcome::kIgnored) os << " (" << r.reason << ")";
+  if (r.authentication)
+    os << ", authentication " << r.authentication->method << " "
+       << AuthResultName(r.authentication->result);
   if (r.has_verdict && r.verdict.declaration_id) os << ", declaration " << r.verdict.declaration_id;
   if (r.reply_id) os << ", reply " << r.reply_id << " queued";
   os << "\n";
@@ -32,7 +35,8 @@ Json OutboxJson(const OutboxItem& i) {
   Json recipients = Json::array();
   for (const auto& r : i.recipients) recipients.push_back(r);
   return {{"id", i.id},
-          {"declarationId", i.declaration_id},
+          {"declarationId", i.declaration_id ? Json(i.declaration_id) : Json(nullptr)},
+          {"messageRef", i.message_ref ? Json(i.message_ref) : Json(nullptr)},
           {"messageId", i.message_id},
           {"recipients", recipients},
           {"state", ReplyStateName(i.state)},
@@ -51,7 +55,9 @@ std::string Join(const std::vector<std::string>& v) {
 
 void PrintStats(std::ostream& os, const PassStats& s) {
   os << "Inbox: " << s.listed << " waiting, " << s.processed << " processed (" << s.integrated
-     << " integrated, " << s.rejected << " rejected, " << s.ignored << " ignored), " << s.already
+     << " integrated, " << s.rejected << " rejected, " << s.ignored << " ignored"
+     << (s.tests ? ", " + std::to_string(s.tests) + " communication test(s)" : "") << "), "
+     << s.already
      << " already processed\n"
      << "Outbox: " << s.sent << " sent, " << s.retried << " to retry, " << s.failed
      << " failed\n";

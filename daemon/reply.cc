@@ -1,9 +1,11 @@
 #include "daemon/reply.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "daemon/reply_text.h"
+#include "mail/header.h"
 
 namespace flexmail {
 namespace {
@@ -184,6 +186,47 @@ ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const V
   m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
   m.text = ReplyBody(msg, v, config.referential, options.authentication);
   m.attachments.push_back({"resultats.json", "application/json", json});
+  return e;
+}
+
+bool IsTestSubject(std::string_view subject) {
+  auto is_word_char = [](unsigned char c) { return std::isalnum(c) || c >= 0x80; };
+  for (size_t i = 0; i + 4 <= subject.size(); ++i) {
+    if (!EqualsIgnoreCase(subject.substr(i, 4), "test")) continue;
+    bool starts = i == 0 || !is_word_char(static_cast<unsigned char>(subject[i - 1]));
+    bool ends = i + 4 == subject.size() || !is_word_char(static_cast<unsigned char>(subject[i + 4]));
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
+                             const AuthVerdict& auth, Instant received_at,
+                             std::int64_t message_row, Instant now) {
+  ReplyEnvelope e;
+  OutgoingMessage& m = e.message;
+  m.from = {config.mail.address, "flexmail"};
+  m.to = {{msg.from_address, ""}};
+  e.recipients.push_back(msg.from_address);
+  const std::string base = msg.subject.empty() ? std::string("Test") : msg.subject;
+  m.subject = "Re: " + base + " — test reçu";
+  m.in_reply_to = msg.message_id;
+  m.references = msg.references.empty() ? msg.message_id : msg.references + " " + msg.message_id;
+  m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  m.date_offset_minutes = UtcOffsetMinutes(now);
+  m.message_id = "<test-" + std::to_string(message_row) + ".flexmail@" + config.mail.domain + ">";
+  m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
+  std::ostringstream os;
+  os << "Bonjour,\n\n"
+     << "Votre courriel de test « " << msg.subject << " » reçu le " << FrenchInstant(received_at)
+     << " (heure de Paris) est bien parvenu au canal courriel de secours.\n\n";
+  WriteAuthentication(os, auth);
+  os << "Il ne contenait pas de fichier de déclaration : aucune déclaration n'a été "
+        "enregistrée.\n\n"
+     << "-- \n"
+     << "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
+     << "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
+  m.text = os.str();
   return e;
 }
 

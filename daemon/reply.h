@@ -28,6 +28,17 @@ struct ReplyEnvelope {
   std::vector<std::string> recipients;  // To + Cc, for the SMTP envelope
 };
 
+// A communication test's subject: "TEST" as a word, in any case
+// ("[Martigues] Test de communication"; not "Attestation").
+bool IsTestSubject(std::string_view subject);
+
+// The acknowledgement of a communication test: when it was received, who
+// it was proven to come from, and that no declaration was made. Its
+// Message-ID names the stored message `message_row`.
+ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
+                             const AuthVerdict& auth, Instant received_at,
+                             std::int64_t message_row, Instant now);
+
 struct ReplyOptions {
   // The shipper's cc addresses too. A reply to a message that failed
   // authentication goes to its From only: the genuine shipper must learn

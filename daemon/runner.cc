@@ -20,6 +20,7 @@ void Count(const IntakeResult& r, PassStats* stats) {
     case Outcome::kIntegrated: ++stats->integrated; break;
     case Outcome::kRejected: ++stats->rejected; break;
     case Outcome::kIgnored: ++stats->ignored; break;
+    case Outcome::kTest: ++stats->tests; break;
   }
 }
 

@@ -19,7 +19,7 @@ struct PassStats {
   int listed = 0;
   int processed = 0;        // ingested in this pass
   int already = 0;          // found in the ledger, only filed
-  int integrated = 0, rejected = 0, ignored = 0;
+  int integrated = 0, rejected = 0, ignored = 0, tests = 0;
   int sent = 0, retried = 0, failed = 0;
 };
 

@@ -19,6 +19,7 @@ constexpr Spelling<Outcome> kOutcomes[] = {
     {Outcome::kIntegrated, "INTEGRATED"},
     {Outcome::kRejected, "REJECTED"},
     {Outcome::kIgnored, "IGNORED"},
+    {Outcome::kTest, "TEST"},
 };
 constexpr Spelling<Severity> kSeverities[] = {
     {Severity::kError, "ERROR"},

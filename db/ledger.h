@@ -96,7 +96,8 @@ std::string_view ReplyStateName(ReplyState s);  // PENDING, SENT, FAILED
 // A reply waiting in (or gone from) the outbox.
 struct OutboxItem {
   std::int64_t id = 0;
-  std::int64_t declaration_id = 0;
+  std::int64_t declaration_id = 0;      // 0: a test's reply (message_ref set)
+  std::int64_t message_ref = 0;         // the message a test's reply answers
   std::string message_id;               // the reply's own Message-ID
   std::string from;                     // envelope sender
   std::vector<std::string> recipients;  // envelope recipients (To + Cc)
@@ -191,6 +192,11 @@ class Ledger {
   // A message that made no declaration (ignored, duplicate), in its own
   // transaction; same checks and errors as InsertMessage.
   Status RecordMessage(MessageRecord* m);
+  // A message answered without a declaration (a communication test), in one
+  // transaction: `reply` is called once the message is stored (its id set)
+  // and fills the reply, which is queued with it or not at all.
+  using ReplyOf = std::function<Status(const MessageRecord& stored, OutboxItem* reply)>;
+  Status RecordAnsweredMessage(MessageRecord* m, const ReplyOf& reply, OutboxItem* item);
   // Exactly-once lookups. *found stays false when there is no such message.
   // By mailbox position: the message already processed at that place (an
   // empty key is no position: never found).

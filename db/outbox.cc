@@ -92,7 +92,7 @@ Status ReadOptInstant(const Statement& st, int col, std::string_view column,
 
 constexpr std::string_view kSelectReply =
     "SELECT id, declaration_id, message_id, from_address, recipients, raw, state, attempts, "
-    "created_at, next_attempt_at, sent_at, last_error, failed_at FROM outbox";
+    "created_at, next_attempt_at, sent_at, last_error, failed_at, message_ref FROM outbox";
 
 Status ReplyFromRow(const Statement& st, OutboxItem* r) {
   r->id = st.Int(0);
@@ -109,6 +109,7 @@ Status ReplyFromRow(const Statement& st, OutboxItem* r) {
   if (s.ok()) s = ReadOptInstant(st, 10, "outbox.sent_at", &r->sent_at);
   r->last_error = st.Text(11);
   if (s.ok()) s = ReadOptInstant(st, 12, "outbox.failed_at", &r->failed_at);
+  r->message_ref = st.Int(13);  // NULL reads as 0: a declaration's reply
   return s;
 }
 
@@ -128,19 +129,19 @@ Status SelectReplies(sqlite3* db, std::string_view tail, std::vector<OutboxItem>
 constexpr std::string_view kInsertReply = R"sql(
 INSERT INTO outbox (declaration_id, message_id, from_address, recipients, raw, state, attempts,
   created_at, created_at_local, next_attempt_at, next_attempt_at_local, sent_at, sent_at_local,
-  failed_at, failed_at_local, last_error)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
+  failed_at, failed_at_local, last_error, message_ref)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
 
 Status InsertReply(sqlite3* db, const OutboxItem& r, std::int64_t* id) {
   Statement st;
   Status s = Statement::Prepare(db, kInsertReply, &st);
   if (!s.ok()) return s;
-  s = st.BindAll(r.declaration_id, r.message_id, r.from, JoinRecipients(r.recipients),
+  s = st.BindAll(store::PositiveOrNull(r.declaration_id), r.message_id, r.from, JoinRecipients(r.recipients),
                  sql::Blob{r.raw}, ReplyStateName(r.state), r.attempts,
                  FormatUtcIso(r.created_at), FormatLocalIso(r.created_at),
                  FormatUtcIso(r.next_attempt_at), FormatLocalIso(r.next_attempt_at),
                  UtcOrNull(r.sent_at), LocalOrNull(r.sent_at), UtcOrNull(r.failed_at),
-                 LocalOrNull(r.failed_at), r.last_error)
+                 LocalOrNull(r.failed_at), r.last_error, store::PositiveOrNull(r.message_ref))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;
@@ -246,6 +247,24 @@ Status Ledger::Reply(std::int64_t id, bool* found, OutboxItem* out) {
   Status s = SelectReplies(db_, " WHERE id = ?", &rows, id);
   *found = s.ok() && !rows.empty();
   if (*found) *out = std::move(rows.front());
+  return s;
+}
+
+Status Ledger::RecordAnsweredMessage(MessageRecord* m, const ReplyOf& reply, OutboxItem* item) {
+  MessageRecord stored = *m;
+  OutboxItem queued;
+  sql::Transaction tx(db_);
+  Status s = tx.Begin(sql::Transaction::Mode::kWrite);
+  if (s.ok()) s = InsertMessage(tx, &stored);
+  if (s.ok()) s = reply(stored, &queued);
+  if (s.ok()) {
+    queued.message_ref = stored.id;
+    s = EnqueueReply(tx, &queued);
+  }
+  if (s.ok()) s = tx.Commit();
+  if (!s.ok()) return s;  // ~Transaction rolls back
+  *m = std::move(stored);
+  *item = std::move(queued);
   return s;
 }
 

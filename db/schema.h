@@ -19,6 +19,9 @@ int LatestSchemaVersion();
 // left untouched and reported as kPermanent: this code cannot read it.
 // Safe when several processes open the same empty file at once: the write
 // lock serializes them and the later ones find nothing left to do.
+// Applies the migrations up to `target` only (an older ledger, for tests of
+// later migrations).
+Status MigrateUpTo(sqlite3* db, int target);
 Status Migrate(sqlite3* db, int* version);
 
 // The SQL of the operator views (migration 2), kept in views.cc.
@@ -29,5 +32,8 @@ std::string_view MailSchemaSql();
 std::string_view DeclarationKeySql();
 // Sender authentication of messages (migration 6), in schema_mail.cc.
 std::string_view AuthenticationSql();
+// Communication tests: outcome TEST, replies without a declaration
+// (migration 7), in schema_tests_outcome.cc.
+std::string_view CommunicationTestSql();
 
 }  // namespace flexmail

@@ -115,6 +115,7 @@ std::string_view OutcomeName(Outcome o) {
     case Outcome::kIntegrated: return "INTEGRATED";
     case Outcome::kRejected: return "REJECTED";
     case Outcome::kIgnored: return "IGNORED";
+    case Outcome::kTest: return "TEST";
   }
   return "?";
 }

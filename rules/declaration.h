@@ -102,8 +102,10 @@ inline SnapshotKeys SnapshotKeysOf(const ParsedDeclaration& d, const Referential
 // `keys` bounded at instant `t` instead.
 SnapshotKeys KeysAt(SnapshotKeys keys, Instant t);
 
-enum class Outcome { kIntegrated, kRejected, kIgnored };
-std::string_view OutcomeName(Outcome o);  // INTEGRATED, REJECTED, IGNORED
+// kTest is a message's only (a communication test of the email channel:
+// answered, no declaration); a declaration never has it.
+enum class Outcome { kIntegrated, kRejected, kIgnored, kTest };
+std::string_view OutcomeName(Outcome o);  // INTEGRATED, REJECTED, IGNORED, TEST
 
 // One programme of an integrated declaration and its verdict.
 struct ProgrammeResult {

@@ -265,6 +265,60 @@ TEST(Authentication, DkimMode) {
   EXPECT_EQ(j["authentication"], "dkim");
 }
 
+std::string TestEmail(const std::string& subject, const std::string& headers) {
+  return headers + "From: ops@engie.example\r\nTo: declarations@flexmail.example\r\n"
+         "Subject: " + subject + "\r\nMessage-ID: <" + std::to_string(subject.size()) +
+         "-test@engie.example>\r\n\r\nBonjour, ceci est un test.\r\n";
+}
+
+TEST(Authentication, TestSubjectTable) {
+  struct Case {
+    const char* subject;
+    bool test;
+  } cases[] = {{"[Martigues] Test de communication", true}, {"TEST", true}, {"essai test", true},
+               {"(test)", true}, {"Attestation", false}, {"Tests", false}, {"contest", false},
+               {"testé", false}, {"", false}};
+  for (const auto& c : cases) EXPECT_EQ(IsTestSubject(c.subject), c.test) << c.subject;
+}
+
+// Given an authenticated shipper's email whose subject says TEST and that
+// carries no CSV, it is acknowledged (reception instant, verdict) to its
+// From, recorded as TEST, and makes no declaration; forged, it is refused.
+TEST(Authentication, CommunicationTestIsAcknowledged) {
+  AuthBench b(std::string("mode = \"authentication-results\"\nauthserv_id = \"") + kOurs + "\"\n");
+  IntakeResult r = b.Ingest(TestEmail("[Quimper] Test de communication",
+                                      OurVerdict("pass", "engie.example")));
+  EXPECT_EQ(r.outcome, Outcome::kTest);
+  EXPECT_EQ(r.folder, Folder::kProcessed);
+  EXPECT_FALSE(r.has_verdict);
+  ASSERT_NE(r.reply_id, 0);
+  std::vector<OutboxItem> out = b.Outbox();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].declaration_id, 0);
+  EXPECT_EQ(out[0].message_ref, r.record.id);
+  EXPECT_EQ(out[0].recipients, std::vector<std::string>{"ops@engie.example"});
+  ParsedMessage reply;
+  ASSERT_TRUE(ParseMessage(out[0].raw, MailLimits{}, &reply).ok());
+  EXPECT_NE(reply.subject.find("test reçu"), std::string::npos) << reply.subject;
+  std::vector<MessageRecord> stored;
+  ASSERT_TRUE(b.ledger->Messages(0, &stored).ok());
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].outcome, Outcome::kTest);
+  EXPECT_EQ(stored[0].declaration_id, 0);
+  auto j = nlohmann::json::parse(IntakeJson(r, b.config.referential));
+  EXPECT_EQ(j["outcome"], "TEST");
+  EXPECT_EQ(j["authentication"]["result"], "pass");
+  EXPECT_TRUE(j["hmsProfiles"].empty());
+
+  IntakeResult forged = b.Ingest(TestEmail("Test", ""), "2026-12-02T15:00:01");
+  EXPECT_EQ(forged.outcome, Outcome::kRejected);
+  EXPECT_TRUE(HasError(forged, Code::SENDER_NOT_AUTHENTICATED));
+  IntakeResult word = b.Ingest(TestEmail("Attestation", OurVerdict("pass", "engie.example")),
+                               "2026-12-02T15:00:02");
+  EXPECT_EQ(word.outcome, Outcome::kRejected);
+  EXPECT_TRUE(HasError(word, Code::NO_DECLARATION_FILE));
+}
+
 // Reading mail needs [authentication]: ingest refuses without it, naming
 // the choices; submit does not need it; with "none" every start warns and
 // status shows it.

@@ -61,9 +61,11 @@ TEST_F(MailViewsTest, OutboxShowsEveryReplyWithoutItsBytes) {
   // Given a sent reply and one waiting for a retry, v_outbox shows their state, attempts, local times and last error.
   EXPECT_EQ(raw_->Rows("SELECT * FROM v_outbox"),
             (Rows{{"1", "1", "<r1@flexmail.example>", kRecipients, "SENT", "1",
-                   "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:31:00.000+01:00", "NULL", ""},
+                   "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:31:00.000+01:00", "NULL", "",
+                   "NULL"},
                   {"2", "1", "<r2@flexmail.example>", kRecipients, "PENDING", "1",
-                   "2026-12-03T10:36:00.000+01:00", "NULL", "NULL", "smtp: 451 try later"}}));
+                   "2026-12-03T10:36:00.000+01:00", "NULL", "NULL", "smtp: 451 try later",
+                   "NULL"}}));
 }
 
 TEST_F(MailViewsTest, OutboxPendingShowsOnlyWhatIsLeftToSend) {
@@ -93,6 +95,83 @@ constexpr const char* kUndoMigrations5And6 =
     "ALTER TABLE declarations DROP COLUMN judged_at_local; "
     "ALTER TABLE declarations DROP COLUMN judged_at";
 
+TEST(MailSchemaTest, UpgradesALedgerOfVersion6) {
+  // Given a ledger of version 6 with a declaration, its message, a duplicate and a reply, Open rebuilds messages and outbox (migration 7) keeping every row and link, and a TEST message and a reply without declaration can then be stored.
+  TempDir dir;
+  std::string path = dir.File("v6.db");
+  {
+    sqlite3* created = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
+    sqlite3_close(created);
+    RawDb raw(path);
+    ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    ASSERT_TRUE(MigrateUpTo(raw.get(), 6).ok());
+    ASSERT_EQ(raw.One("PRAGMA user_version"), "6");
+    const char* rows = R"sql(
+INSERT INTO declarations (received_at, received_at_local, sender, source, outcome)
+  VALUES ('2026-12-03T09:00:00.000Z', '2026-12-03T10:00:00.000+01:00', 'ops@quimper.example',
+          'cli', 'REJECTED');
+INSERT INTO messages (declaration_id, mailbox, validity, message_id, sha256, sender, subject,
+  received_at, received_at_local, source, raw, size, outcome, reason, folder, duplicate_of,
+  auth_method, auth_result, shipper)
+  VALUES (1, 'cli', 0, '<a@quimper.example>',
+          '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881',
+          'ops@quimper.example', 's', '2026-12-03T09:00:00.000Z', '2026-12-03T10:00:00.000+01:00',
+          'cli', X'78', 1, 'REJECTED', '', 'Rejected', NULL, 'dkim', 'fail', 'Quimper');
+INSERT INTO messages (declaration_id, mailbox, validity, message_id, sha256, sender, subject,
+  received_at, received_at_local, source, raw, size, outcome, reason, folder, duplicate_of,
+  auth_method, auth_result, shipper)
+  VALUES (NULL, 'cli', 0, '<a@quimper.example>',
+          '2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881',
+          'ops@quimper.example', 's', '2026-12-03T09:05:00.000Z', '2026-12-03T10:05:00.000+01:00',
+          'cli', X'78', 1, 'IGNORED', 'duplicate', 'Rejected', 1, NULL, NULL, NULL);
+INSERT INTO outbox (declaration_id, message_id, from_address, recipients, raw, state, attempts,
+  created_at, created_at_local, next_attempt_at, next_attempt_at_local, last_error)
+  VALUES (1, '<declaration-1.flexmail@x.example>', 'f@x.example', 'ops@quimper.example', X'79',
+          'PENDING', 0, '2026-12-03T09:00:01.000Z', '2026-12-03T10:00:01.000+01:00',
+          '2026-12-03T09:00:01.000Z', '2026-12-03T10:00:01.000+01:00', '');
+)sql";
+    ASSERT_EQ(sqlite3_exec(raw.get(), rows, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(raw.get());
+  }
+  std::unique_ptr<Ledger> ledger;
+  Status s = Ledger::Open(path, &ledger);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ledger->schema_version(), 7);
+  std::vector<MessageRecord> stored;
+  ASSERT_TRUE(ledger->Messages(0, &stored).ok());
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].duplicate_of, 1);  // newest first
+  EXPECT_EQ(stored[1].auth_result, "fail");
+  EXPECT_EQ(stored[1].shipper, "Quimper");
+  std::vector<OutboxItem> replies;
+  ASSERT_TRUE(ledger->Outbox(&replies).ok());
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].declaration_id, 1);
+  EXPECT_EQ(replies[0].message_ref, 0);
+
+  MessageRecord test = Message("3", "t", Utc(2026, 12, 3, 11));
+  test.outcome = Outcome::kTest;
+  OutboxItem ack;
+  ASSERT_TRUE(ledger->RecordAnsweredMessage(
+      &test,
+      [](const MessageRecord& m, OutboxItem* r) {
+        r->message_id = "<test-" + std::to_string(m.id) + ".flexmail@x.example>";
+        r->from = "f@x.example";
+        r->recipients = {"ops@quimper.example"};
+        r->raw = "ack";
+        r->created_at = r->next_attempt_at = Utc(2026, 12, 3, 11);
+        return Status::Ok();
+      },
+      &ack).ok());
+  EXPECT_EQ(ack.message_ref, test.id);
+  EXPECT_EQ(RawDb(path).One("SELECT outcome FROM v_messages WHERE id = 3"), "TEST");
+  EXPECT_EQ(RawDb(path).One("SELECT message FROM v_outbox WHERE id = 2"), "3");
+  EXPECT_EQ(RawDb(path).One("SELECT declaration FROM v_outbox WHERE id = 2"), "NULL");
+  EXPECT_TRUE(RawDb(path).Rows("PRAGMA foreign_key_check").empty());
+}
+
 TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   // Given a ledger of version 4 holding a declaration, Open adds judged_at: the old declaration has none and v_declarations shows it judged at reception.
   TempDir dir;
@@ -113,7 +192,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 6);
+  EXPECT_EQ(ledger->schema_version(), 7);
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT judged_at FROM declarations"), "NULL");
   EXPECT_EQ(raw.One("SELECT judged FROM v_declarations"), "2026-12-03T10:00:00.000+01:00");
@@ -138,14 +217,14 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 6);
+  EXPECT_EQ(ledger->schema_version(), 7);
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger->Shortages(&shortages).ok());
   EXPECT_EQ(shortages.size(), 1u);
   MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
   EXPECT_TRUE(ledger->RecordMessage(&m).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "6");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "7");
 }
 
 TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
@@ -168,7 +247,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 6);
+  EXPECT_EQ(ledger->schema_version(), 7);
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 1u);
@@ -184,7 +263,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ASSERT_TRUE(ledger->RecordMessage(&m).ok());
   std::vector<std::vector<std::string>> rows = {{"1", "NULL"}, {"2", m.declaration_key}};
   EXPECT_EQ(RawDb(path).Rows("SELECT id, declaration_key FROM messages ORDER BY id"), rows);
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "6");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "7");
 }
 
 // A messages row with one column changed from a valid one.
