@@ -32,6 +32,8 @@ std::string_view MailSchemaSql();
 std::string_view DeclarationKeySql();
 // Sender authentication of messages (migration 6), in schema_mail.cc.
 std::string_view AuthenticationSql();
+// v_messages as migration 6 made it (and migration 7 makes it again).
+std::string_view MessagesViewWithAuthenticationSql();
 // Communication tests: outcome TEST, replies without a declaration
 // (migration 7), in schema_tests_outcome.cc.
 std::string_view CommunicationTestSql();

@@ -19,6 +19,8 @@
 // (see kDeclarationKeySql).
 #include "db/schema.h"
 
+#include <string>
+
 namespace flexmail {
 namespace {
 
@@ -177,20 +179,8 @@ std::string_view MailSchemaSql() { return kMailSql; }
 
 std::string_view DeclarationKeySql() { return kDeclarationKeySql; }
 
-// Migration 6: each message's sender authentication verdict and the shipper
-// its From belongs to (NULL for messages stored before, or ignored before
-// authentication); v_messages shows the verdict last.
-std::string_view AuthenticationSql() {
+std::string_view MessagesViewWithAuthenticationSql() {
   return R"sql(
-ALTER TABLE messages ADD COLUMN auth_method TEXT
-  CHECK (auth_method IN ('dkim', 'authentication-results', 'smime', 'none'));
-ALTER TABLE messages ADD COLUMN auth_result TEXT
-  CHECK (auth_result IN ('pass', 'fail', 'temperror', 'none'));
-ALTER TABLE messages ADD COLUMN auth_detail TEXT;
-ALTER TABLE messages ADD COLUMN shipper TEXT;
-CREATE INDEX messages_auth_failures ON messages (shipper)
-  WHERE auth_result IN ('fail', 'temperror');
-DROP VIEW IF EXISTS v_messages;
 CREATE VIEW v_messages AS
 SELECT m.id,
        m.received_at_local AS received,
@@ -207,6 +197,24 @@ SELECT m.id,
   FROM messages m
  ORDER BY m.received_at, m.id;
 )sql";
+}
+
+// Migration 6: each message's sender authentication verdict and the shipper
+// its From belongs to (NULL for messages stored before, or ignored before
+// authentication); v_messages shows the verdict last.
+std::string_view AuthenticationSql() {
+  static const std::string sql = R"sql(
+ALTER TABLE messages ADD COLUMN auth_method TEXT
+  CHECK (auth_method IN ('dkim', 'authentication-results', 'smime', 'none'));
+ALTER TABLE messages ADD COLUMN auth_result TEXT
+  CHECK (auth_result IN ('pass', 'fail', 'temperror', 'none'));
+ALTER TABLE messages ADD COLUMN auth_detail TEXT;
+ALTER TABLE messages ADD COLUMN shipper TEXT;
+CREATE INDEX messages_auth_failures ON messages (shipper)
+  WHERE auth_result IN ('fail', 'temperror');
+DROP VIEW IF EXISTS v_messages;
+)sql" + std::string(MessagesViewWithAuthenticationSql());
+  return sql;
 }
 
 }  // namespace flexmail

@@ -8,10 +8,13 @@
 // rename (RENAME rewrites references to the renamed table).
 #include "db/schema.h"
 
+#include <string>
+
 namespace flexmail {
 
-std::string_view CommunicationTestSql() {
-  return R"sql(
+namespace {
+
+constexpr std::string_view kMessagesRebuild = R"sql(
 CREATE TABLE messages_v7 (
   id                INTEGER PRIMARY KEY,
   declaration_id    INTEGER REFERENCES declarations (id),  -- NULL: none was made
@@ -61,22 +64,9 @@ CREATE UNIQUE INDEX messages_declared_once ON messages (declaration_key)
   WHERE declaration_id IS NOT NULL AND duplicate_of IS NULL;
 CREATE INDEX messages_auth_failures ON messages (shipper)
   WHERE auth_result IN ('fail', 'temperror');
-CREATE VIEW v_messages AS
-SELECT m.id,
-       m.received_at_local AS received,
-       m.sender,
-       m.subject,
-       m.outcome,
-       m.reason,
-       m.folder,
-       m.declaration_id AS declaration,
-       m.duplicate_of,
-       m.auth_method AS authentication,
-       m.auth_result,
-       m.auth_detail
-  FROM messages m
- ORDER BY m.received_at, m.id;
+)sql";
 
+constexpr std::string_view kOutboxRebuild = R"sql(
 CREATE TABLE outbox_v7 (
   id                    INTEGER PRIMARY KEY,
   declaration_id        INTEGER REFERENCES declarations (id),  -- NULL: a test's reply
@@ -142,6 +132,14 @@ SELECT o.id,
  WHERE o.state = 'PENDING'
  ORDER BY o.created_at, o.id;
 )sql";
+
+}  // namespace
+
+std::string_view CommunicationTestSql() {
+  static const std::string sql = std::string(kMessagesRebuild) +
+                                 std::string(MessagesViewWithAuthenticationSql()) +
+                                 std::string(kOutboxRebuild);
+  return sql;
 }
 
 }  // namespace flexmail

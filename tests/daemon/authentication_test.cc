@@ -17,6 +17,7 @@
 #include "daemon/reply.h"
 #include "tests/auth/dkim_fixture.h"
 #include "tests/auth/smime_fixture.h"
+#include "tests/daemon/intake_bench.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {
@@ -29,42 +30,15 @@ using testing::Testbed;
 
 constexpr const char* kMail = "[mail]\naddress = \"declarations@flexmail.example\"\n";
 
-// A ledger and an intake on a Testbed with the given [authentication] body
-// and ENGIE keys.
-struct AuthBench {
+// An intake whose config has the given [authentication] body and ENGIE keys.
+struct AuthBench : testing::IntakeBench {
   AuthBench(const std::string& authentication, const std::string& engie_keys = "")
-      : bed(std::string(kMail) + "[authentication]\n" + authentication, engie_keys) {
-    Status s = LoadConfig(bed.config(), &config);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    s = Ledger::Open(config.database_path, &ledger);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    clock.now = At("2026-12-02T15:00:05");
-  }
-  IntakeResult Ingest(const std::string& raw, const char* at = "2026-12-02T15:00:00") {
-    IncomingMessage in;
-    in.raw = raw;
-    in.received_at = At(at);
-    in.announced_size = raw.size();
-    Intake intake(config, ledger.get(), clock);
-    IntakeResult r;
-    Status s = intake.Ingest(in, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
+      : IntakeBench(std::string(kMail) + "[authentication]\n" + authentication, engie_keys) {}
   size_t Programmes() {
     std::vector<StoredProgramme> p;
     EXPECT_TRUE(ledger->ProgrammesOf(SiteDay{"LI0001", *GasDay::ParseIso("2026-12-03")}, &p).ok());
     return p.size();
   }
-  std::vector<OutboxItem> Outbox() {
-    std::vector<OutboxItem> items;
-    EXPECT_TRUE(ledger->Outbox(&items).ok());
-    return items;
-  }
-  Testbed bed;
-  Config config;
-  std::unique_ptr<Ledger> ledger;
-  FixedClock clock;
 };
 
 bool HasError(const IntakeResult& r, Code code) {

@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "daemon/intake.h"
 #include "daemon/reply.h"
+#include "tests/daemon/intake_bench.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {
@@ -25,34 +26,8 @@ constexpr const char* kMailSection = R"(
 address = "declarations@flexmail.example"
 )";
 
-struct Bench {
-  explicit Bench(const std::string& extra = kMailSection) : bed(extra) {
-    Status s = LoadConfig(bed.config(), &config);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    s = Ledger::Open(config.database_path, &ledger);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    clock.now = At("2026-12-02T15:00:05");
-  }
-  IntakeResult Ingest(const std::string& raw, const char* at = "2026-12-02T15:00:00") {
-    IncomingMessage in;
-    in.raw = raw;
-    in.received_at = At(at);
-    in.announced_size = raw.size();
-    Intake intake(config, ledger.get(), clock);
-    IntakeResult r;
-    Status s = intake.Ingest(in, &r);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-    return r;
-  }
-  std::vector<OutboxItem> Outbox() {
-    std::vector<OutboxItem> items;
-    EXPECT_TRUE(ledger->Outbox(&items).ok());
-    return items;
-  }
-  Testbed bed;
-  Config config;
-  std::unique_ptr<Ledger> ledger;
-  FixedClock clock;
+struct Bench : testing::IntakeBench {
+  explicit Bench(const std::string& extra = kMailSection) : IntakeBench(extra) {}
 };
 
 // A declaration from Python's email package (multipart/alternative body,
