@@ -131,16 +131,22 @@ int CmdReport(Context& c, const ReportArgs& a) {
       jd.push_back({{"declarationId", d.id}, {"receivedAt", FormatLocalIso(d.received_at)},
                     {"sender", d.sender}, {"source", d.source},
                     {"outcome", OutcomeName(d.outcome)}, {"errors", d.error_count},
-                    {"warnings", d.warning_count}});
+                    {"warnings", d.warning_count},
+                    {"authentication",
+                     d.auth_method.empty()
+                         ? Json(nullptr)
+                         : Json{{"method", d.auth_method}, {"result", d.auth_result}}}});
     }
     for (const auto& p : progs) jp.push_back(HmsProfileJson(p.result, p.judged_at, c.config.referential));
     c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp}}.dump(2) << "\n";
     return kExitOk;
   }
   c.out << "Declarations received during gas day " << day.Iso() << ":\n";
-  Table td({"ID", "RECEIVED", "SENDER", "SOURCE", "OUTCOME", "ERRORS", "WARNINGS"});
+  Table td({"ID", "RECEIVED", "SENDER", "SOURCE", "AUTHENTICATION", "OUTCOME", "ERRORS",
+            "WARNINGS"});
   for (const auto& d : decls) {
     td.Add({std::to_string(d.id), FormatLocalIso(d.received_at), Printable(d.sender, 60), d.source,
+            d.auth_method.empty() ? "-" : d.auth_method + " " + d.auth_result,
             std::string(OutcomeName(d.outcome)), std::to_string(d.error_count),
             std::to_string(d.warning_count)});
   }

@@ -56,6 +56,10 @@ struct StoredDeclaration {
   Outcome outcome = Outcome::kRejected;
   int error_count = 0;
   int warning_count = 0;
+  // The sender authentication of the email that carried it ("" for
+  // `submit`, and for mail stored before authentication existed).
+  std::string auth_method;
+  std::string auth_result;
 };
 
 // A received email as stored: the raw bytes for audit, how it was

@@ -208,6 +208,8 @@ Status DeclarationFromRow(const Statement& st, StoredDeclaration* d) {
   }
   d->error_count = static_cast<int>(st.Int(5));
   d->warning_count = static_cast<int>(st.Int(6));
+  d->auth_method = st.Text(7);  // NULL (not from a message, or before authentication): ""
+  d->auth_result = st.Text(8);
   return s;
 }
 
@@ -323,8 +325,10 @@ SELECT d.id, d.received_at, d.sender, d.source, d.outcome,
        (SELECT count(*) FROM diagnostics g
          WHERE g.declaration_id = d.id AND g.severity = 'ERROR'),
        (SELECT count(*) FROM diagnostics g
-         WHERE g.declaration_id = d.id AND g.severity = 'WARNING')
+         WHERE g.declaration_id = d.id AND g.severity = 'WARNING'),
+       m.auth_method, m.auth_result
   FROM declarations d
+  LEFT JOIN messages m ON m.declaration_id = d.id AND m.duplicate_of IS NULL
  WHERE d.received_at >= ? AND d.received_at < ?
  ORDER BY d.received_at, d.id)sql", &st);
   if (s.ok()) {

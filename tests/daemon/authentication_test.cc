@@ -86,6 +86,13 @@ TEST(Authentication, AuthenticationResultsMode) {
                 .find("Authentification de l'expéditeur : réussie (authentication-results"),
             std::string::npos);
   EXPECT_EQ(b.Programmes(), 1u);
+  auto report = testing::RunBinary(
+      {"--config", b.bed.config(), "report", "--gas-day", "2026-12-02", "--json"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  auto declarations = nlohmann::json::parse(report.out)["declarations"];
+  ASSERT_EQ(declarations.size(), 1u) << report.out;
+  EXPECT_EQ(declarations[0]["authentication"]["method"], "authentication-results");
+  EXPECT_EQ(declarations[0]["authentication"]["result"], "pass");
 
   AuthBench forged(std::string("mode = \"authentication-results\"\nauthserv_id = \"") + kOurs +
                    "\"\nfailure_reply_interval = 0\n");
