@@ -43,6 +43,13 @@ void AppendField(std::string_view field, std::string* out) {
   out->append(field);
 }
 
+Diagnostic TooLarge(std::uint64_t size, std::int64_t max_bytes) {
+  return Diagnostic{Code::MESSAGE_TOO_LARGE, Severity::kError,
+                    "le courriel fait " + std::to_string(size) + " octets, au plus " +
+                        std::to_string(max_bytes) + " sont acceptés",
+                    "", 0, 0};
+}
+
 // {method, result, detail}, or null when the message never reached the
 // authentication step (a duplicate, a loop, a stranger).
 Json AuthenticationJson(const std::optional<AuthVerdict>& a) {
@@ -265,6 +272,10 @@ Status Intake::Refuse(const IncomingMessage& in, IntakeResult* out) {
                                          out->authentication->method + " : " +
                                          out->authentication->detail + ")",
                                      "", 0, 0});
+  // Beyond the size limit only the header was read: a signature over the
+  // body could not be checked, and the shipper should know why.
+  if (in.announced_size > static_cast<std::uint64_t>(config_.limits.max_message_bytes))
+    options.extra.push_back(TooLarge(in.announced_size, config_.limits.max_message_bytes));
   return Record(in, options, /*reply_to_all=*/false, /*reply=*/!withhold, out);
 }
 
@@ -273,11 +284,7 @@ Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
   ProcessOptions options;
   const auto max_bytes = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
   if (in.announced_size > max_bytes) {
-    options.extra.push_back(Diagnostic{
-        Code::MESSAGE_TOO_LARGE, Severity::kError,
-        "le courriel fait " + std::to_string(in.announced_size) + " octets, au plus " +
-            std::to_string(max_bytes) + " sont acceptés",
-        "", 0, 0});
+    options.extra.push_back(TooLarge(in.announced_size, config_.limits.max_message_bytes));
   } else if (m.limit) {
     options.extra.push_back(
         Diagnostic{m.limit->code, Severity::kError, m.limit->detail, "", 0, 0});

@@ -95,7 +95,6 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
     LogWarn("message " + Printable(e.key) + " vanished from " + name + " before it was read");
     return Status::Ok();
   }
-  Intake intake(config_, ledger_, clock_);
   IntakeResult r;
   if (!s.ok() && s.kind() != Status::Kind::kTransient) {
     // Unreadable for good (a symbolic link, not a file...): keep a record and
@@ -106,7 +105,7 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
     return mailbox_->File(e, Folder::kIgnored);
   }
   if (!s.ok()) return s;
-  s = intake.Ingest(in, &r);
+  s = intake_.Ingest(in, &r);
   if (!s.ok() && s.kind() != Status::Kind::kTransient) s = Quarantine(in, s, &r);
   if (!s.ok()) return s;
   if (r.deferred) {

@@ -28,7 +28,12 @@ class Runner {
   // `sender` may be null: replies then stay PENDING.
   Runner(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
          const Clock& clock)
-      : config_(config), ledger_(ledger), mailbox_(mailbox), sender_(sender), clock_(clock) {}
+      : config_(config),
+        ledger_(ledger),
+        mailbox_(mailbox),
+        sender_(sender),
+        clock_(clock),
+        intake_(config, ledger, clock) {}
 
   // One pass over the inbox; stops between messages when *stop becomes true.
   Status PollInbox(PassStats* stats, const std::atomic<bool>* stop = nullptr);
@@ -53,6 +58,9 @@ class Runner {
   Mailbox* mailbox_;
   MailSender* sender_;
   const Clock& clock_;
+  // One for every message: what authentication trusts (certificates, the
+  // Public Suffix List) is loaded once.
+  Intake intake_;
   std::function<void()> on_reply_queued_;
 };
 

@@ -58,6 +58,14 @@ void ExpectRefused(AuthBench& b, const IntakeResult& r) {
   EXPECT_EQ(b.Programmes(), 0u);
 }
 
+// Refused for its sender, with `also` among the errors.
+void ExpectRefusedAlso(const IntakeResult& r, Code also) {
+  EXPECT_EQ(r.outcome, Outcome::kRejected);
+  EXPECT_TRUE(HasError(r, Code::SENDER_NOT_AUTHENTICATED));
+  EXPECT_TRUE(HasError(r, also));
+  EXPECT_TRUE(r.verdict.result.programmes.empty());
+}
+
 constexpr const char* kOurs = "mx.operator.example";
 
 std::string OurVerdict(const std::string& dmarc, const std::string& from_domain) {
@@ -226,6 +234,15 @@ TEST(Authentication, DkimMode) {
   tampered.replace(tampered.find(";100;100;"), 9, ";900;100;");
   ExpectRefused(forged, forged.Ingest(tampered));
   ExpectRefused(forged, forged.Ingest(DeclarationEmail(1, "100")));
+  // Over the size limit only the header is read: the signature cannot be
+  // checked, and the refusal says why.
+  IncomingMessage big;
+  big.raw = genuine.substr(0, genuine.find("\r\n\r\n") + 4);
+  big.received_at = At("2026-12-02T15:00:00");
+  big.announced_size = 50 << 20;
+  IntakeResult too_large;
+  ASSERT_TRUE(Intake(forged.config, forged.ledger.get(), forged.clock).Ingest(big, &too_large).ok());
+  ExpectRefusedAlso(too_large, Code::MESSAGE_TOO_LARGE);
 
   const int port = test::FreeUdpPort();
   AuthBench dns_down("mode = \"dkim\"\ndkim_nameservers = [\"127.0.0.1:" + std::to_string(port) +
