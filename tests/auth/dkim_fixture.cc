@@ -141,8 +141,8 @@ AssertionResult DkimWorld::Sign(const std::string& name, const std::string& sele
   return RunProgram(argv, message, out);
 }
 
-AssertionResult DkimWorld::StartDns() {
-  dns_port_ = FreeUdpPort();
+AssertionResult DkimWorld::StartDns(int port) {
+  dns_port_ = port > 0 ? port : FreeUdpPort();
   const passwd* pw = getpwuid(geteuid());
   std::vector<std::string> argv = {
       "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",

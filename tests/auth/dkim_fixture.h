@@ -40,8 +40,8 @@ class DkimWorld {
                                   const std::vector<std::string>& extra, std::string* out);
 
   std::string key_file() const { return (dir_ / "keys.txt").string(); }
-  // Starts dnsmasq on a free port with every record published so far.
-  ::testing::AssertionResult StartDns();
+  // Starts dnsmasq on `port` (0: a free one) with every record published so far.
+  ::testing::AssertionResult StartDns(int port = 0);
   ::testing::AssertionResult StopDns();  // idempotent
   int dns_port() const { return dns_port_; }
 

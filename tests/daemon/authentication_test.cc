@@ -253,6 +253,17 @@ TEST(Authentication, DkimMode) {
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(dns_down.ledger->Messages(0, &stored).ok());
   EXPECT_TRUE(stored.empty()) << "nothing is stored while the answer may still come";
+  // The resolver comes back within temp_fail_for: the same message, read
+  // again at the next poll, is accepted.
+  AuthBench dns_back("mode = \"dkim\"\ndkim_nameservers = [\"127.0.0.1:" + std::to_string(port) +
+                     "\"]\ntemp_fail_for = 600\n");
+  dns_back.clock.now = At("2026-12-02T15:05:00");
+  EXPECT_TRUE(dns_back.Ingest(genuine).deferred);
+  ASSERT_TRUE(world.StartDns(port));
+  IntakeResult retried = dns_back.Ingest(genuine);
+  EXPECT_EQ(retried.outcome, Outcome::kIntegrated) << retried.record.auth_detail;
+  ASSERT_TRUE(world.StopDns());
+
   dns_down.clock.now = At("2026-12-02T15:10:01");
   IntakeResult given_up = dns_down.Ingest(genuine);
   ExpectRefused(dns_down, given_up);
