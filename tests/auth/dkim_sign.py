@@ -3,11 +3,13 @@
 it, DKIM-Signature first, to stdout. For the DKIM tests.
 
   dkim_sign.py KEY.pem SELECTOR DOMAIN [--length] [--expired]
-               [--headers from,to,subject]
+               [--headers from,to,subject] [--canonicalize relaxed/relaxed]
 
 --length adds l= (the body length at signing time). --expired and a
 --headers list without From go through dkimpy's own header generator with
 the tags it will not write by itself (x= in the past, h= without From).
+--canonicalize HEADER/BODY (default relaxed/simple) applies to ordinary
+signatures only.
 """
 import argparse
 import sys
@@ -54,18 +56,22 @@ def main():
     p.add_argument("--length", action="store_true")
     p.add_argument("--expired", action="store_true")
     p.add_argument("--headers", default="from,to,subject,date,message-id")
+    p.add_argument("--canonicalize", default="relaxed/simple")
     a = p.parse_args()
     message = sys.stdin.buffer.read()
     with open(a.key, "rb") as f:
         key = f.read()
     selector, domain = a.selector.encode(), a.domain.encode()
     headers = [x.strip().lower().encode() for x in a.headers.split(",") if x.strip()]
+    canon = tuple(x.encode() for x in a.canonicalize.split("/"))
+    if len(canon) != 2:
+        p.error("--canonicalize takes HEADER/BODY, e.g. relaxed/relaxed")
     if a.expired or b"from" not in headers:
         d = dkim.DKIM(message, signature_algorithm=b"rsa-sha256")
         sig = sign_custom(d, selector, domain, key, headers, a.expired, a.length)
     else:
         sig = dkim.sign(message, selector, domain, key, include_headers=headers,
-                        canonicalize=(b"relaxed", b"simple"), length=a.length)
+                        canonicalize=canon, length=a.length)
     sys.stdout.buffer.write(sig + message)
 
 
