@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -42,6 +44,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& in,
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid != 0) return pid;
   int fi = open(in.c_str(), O_RDONLY);
@@ -52,6 +55,9 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& in,
   dup2(fo, 1);
   dup2(fe, 2);
   setpgid(0, 0);  // not in the test's process group: a ^C stays ours
+  // Never outlives the test (dnsmasq included), even one that crashed.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(126);
   execvp(args[0], args.data());
   _exit(127);
 }
@@ -83,6 +89,30 @@ AssertionResult RunProgram(const std::vector<std::string>& argv, std::string_vie
     return AssertionFailure() << argv[0] << " failed (status " << status << "): " << err;
   }
   return AssertionSuccess();
+}
+
+std::string FreeLoopbackAddress(int port) {
+  // Random, so that concurrent tests rarely try the same one.
+  std::random_device rd;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    const uint32_t host = 0x7f000000u | (rd() & 0x00ffffffu);
+    if (host == 0x7f000001u || (host & 0xffu) == 0 || (host & 0xffu) == 0xffu) continue;
+    bool free = true;
+    for (int type : {SOCK_DGRAM, SOCK_STREAM}) {
+      int fd = socket(AF_INET, type, 0);
+      sockaddr_in a{};
+      a.sin_family = AF_INET;
+      a.sin_port = htons(static_cast<uint16_t>(port));
+      a.sin_addr.s_addr = htonl(host);
+      free = free && fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+      if (fd >= 0) close(fd);
+    }
+    if (!free) continue;
+    in_addr in{htonl(host)};
+    char text[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &in, text, sizeof text);
+  }
+  return {};
 }
 
 int FreeUdpPort() {
@@ -141,16 +171,21 @@ AssertionResult DkimWorld::Sign(const std::string& name, const std::string& sele
   return RunProgram(argv, message, out);
 }
 
-AssertionResult DkimWorld::StartDns(int port) {
-  dns_port_ = port > 0 ? port : FreeUdpPort();
+void DkimWorld::AddTxt(const std::string& owner, const std::string& value) {
+  records_[owner] = value;
+}
+
+AssertionResult DkimWorld::StartDns(const std::string& address, int port) {
+  dns_address_ = address;
+  dns_port_ = port != 0 ? port : FreeUdpPort();
   const passwd* pw = getpwuid(geteuid());
   std::vector<std::string> argv = {
       "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-      "--bind-interfaces", "--listen-address=127.0.0.1", "--pid-file=",
+      "--bind-interfaces", "--listen-address=" + dns_address_, "--pid-file=",
       "--port=" + std::to_string(dns_port_),
-      // Names under example are answered from these records only: a name
-      // without one is NXDOMAIN.
-      "--local=/example/",
+      // Names under example and test are answered from these records only:
+      // a name without one is NXDOMAIN.
+      "--local=/example/", "--local=/test/",
       std::string("--user=") + (pw != nullptr ? pw->pw_name : "nobody")};
   for (const auto& [owner, value] : records_) {
     // A TXT string holds at most 255 bytes: longer values are given as
@@ -167,7 +202,7 @@ AssertionResult DkimWorld::StartDns(int port) {
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(dns_port_));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    inet_pton(AF_INET, dns_address_.c_str(), &a.sin_addr);
     bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
     close(fd);
     if (up) return AssertionSuccess();

@@ -39,20 +39,33 @@ class DkimWorld {
                                   const std::string& domain, std::string_view message,
                                   const std::vector<std::string>& extra, std::string* out);
 
+  // Any other TXT record (e.g. "_dmarc.<domain>", "v=DMARC1; p=reject"),
+  // served by dnsmasq once started; not in the key file.
+  void AddTxt(const std::string& owner, const std::string& value);
+
   std::string key_file() const { return (dir_ / "keys.txt").string(); }
-  // Starts dnsmasq on `port` (0: a free one) with every record published so far.
-  ::testing::AssertionResult StartDns(int port = 0);
+  // Starts dnsmasq with every record published so far, on `address` and
+  // `port` (0: a free one). Names under example. and test. without a record
+  // are NXDOMAIN.
+  ::testing::AssertionResult StartDns(const std::string& address = "127.0.0.1", int port = 0);
   ::testing::AssertionResult StopDns();  // idempotent
   int dns_port() const { return dns_port_; }
+  const std::string& dns_address() const { return dns_address_; }
 
  private:
   std::filesystem::path dir_;
   std::map<std::string, std::string> records_;  // owner name -> TXT value
   pid_t dns_pid_ = -1;
+  std::string dns_address_;
   int dns_port_ = 0;
 };
 
 // A UDP port on 127.0.0.1 that nothing listens on at the time of the call.
 int FreeUdpPort();
+
+// An address in 127.0.0.0/8 other than 127.0.0.1 on whose `port` (UDP and
+// TCP) nothing listens at the time of the call; "" when none was found.
+// For servers that must be on a fixed port, such as DNS on 53.
+std::string FreeLoopbackAddress(int port);
 
 }  // namespace flexmail::test

@@ -259,7 +259,7 @@ TEST(Authentication, DkimMode) {
                      "\"]\ntemp_fail_for = 600\n");
   dns_back.clock.now = At("2026-12-02T15:05:00");
   EXPECT_TRUE(dns_back.Ingest(genuine).deferred);
-  ASSERT_TRUE(world.StartDns(port));
+  ASSERT_TRUE(world.StartDns("127.0.0.1", port));
   IntakeResult retried = dns_back.Ingest(genuine);
   EXPECT_EQ(retried.outcome, Outcome::kIntegrated) << retried.record.auth_detail;
   ASSERT_TRUE(world.StopDns());

@@ -212,7 +212,8 @@ std::string ShipperEmail(const Declaration& d) {
   return m;
 }
 
-SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission) {
+SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission,
+                          const std::string& envelope_from) {
   SmtpOutcome result;
   char errbuf[CURL_ERROR_SIZE] = "";
   CURL* h = curl_easy_init();
@@ -231,7 +232,8 @@ SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool s
     curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
     curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, "<ops@example.test>");
+  const std::string mail_from = "<" + envelope_from + ">";
+  curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
   curl_slist* rcpt = curl_slist_append(nullptr, "<declarations@example.test>");
   curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
   CurlUpload up{raw};
@@ -416,7 +418,7 @@ AssertionResult DaemonProcess::Stop(std::chrono::milliseconds limit) {
 void DaemonScenario::SetUp() {
   ASSERT_EQ(access(BinaryPath().c_str(), X_OK), 0)
       << BinaryPath() << " is not there: build the flexmail target";
-  ASSERT_TRUE(stack_.Start());  // the message carries the servers' logs
+  ASSERT_TRUE(StartStack());  // the message carries the servers' logs
   Rewire(DaemonConfig::For(stack_));
 }
 

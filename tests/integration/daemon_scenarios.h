@@ -54,14 +54,15 @@ struct Declaration {
 std::string ShipperEmail(const Declaration& d);
 
 // Sends `raw` to declarations@example.test through the stack's Postfix from
-// ops@example.test: on the submission port as `shipper` (STARTTLS + AUTH),
+// `envelope_from`: on the submission port as `shipper` (STARTTLS + AUTH),
 // or unauthenticated on the plaintext port (as another MX would).
 struct SmtpOutcome {
   CURLcode code = CURLE_OK;
   long response = 0;
   std::string error;
 };
-SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission = true);
+SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission = true,
+                          const std::string& envelope_from = "ops@example.test");
 
 // After MailStack::StopDovecot only Dovecot's master is gone: its children
 // (imap sessions, imap-login, auth...) live on as orphans, and a client that
@@ -201,6 +202,8 @@ class DaemonScenario : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Starts stack_ for SetUp; a scenario needing more servers says so here.
+  virtual ::testing::AssertionResult StartStack() { return stack_.Start(); }
   // A bed with another configuration (and a service for it), replacing the
   // current one.
   void Rewire(const DaemonConfig& config);

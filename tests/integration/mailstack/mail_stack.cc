@@ -76,7 +76,8 @@ fs::path MailStack::ScriptPath() {
 }
 
 AssertionResult MailStack::Run(const std::vector<std::string>& args,
-                               std::string* output, bool owner) {
+                               std::string* output, bool owner,
+                               const std::vector<std::string>& extra_env) {
   const fs::path script = ScriptPath();
   if (access(script.c_str(), R_OK) != 0) {
     return AssertionFailure() << "mail stack script not found: " << script
@@ -92,10 +93,18 @@ AssertionResult MailStack::Run(const std::vector<std::string>& args,
   // Environment prepared before fork: the child only calls async-signal-safe
   // functions.
   std::vector<std::string> env_s;
+  // What the stack is made of is the caller's choice, not the environment's.
   for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "MAILSTACK_OWNER_PID=", 20) != 0) env_s.emplace_back(*e);
+    const std::string_view var = *e;
+    bool ours = false;
+    for (std::string_view key : {"MAILSTACK_OWNER_PID=", "MAILSTACK_MILTERS=",
+                                 "MAILSTACK_NAMESERVER=", "MAILSTACK_AUTHSERV_ID="}) {
+      ours = ours || var.starts_with(key);
+    }
+    if (!ours) env_s.emplace_back(var);
   }
   if (owner) env_s.push_back("MAILSTACK_OWNER_PID=" + std::to_string(getpid()));
+  env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> envp;
   for (auto& e : env_s) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -188,7 +197,15 @@ AssertionResult MailStack::LoadEnv() {
   return AssertionSuccess();
 }
 
-AssertionResult MailStack::Start() {
+AssertionResult MailStack::Start() { return StartIn({}); }
+
+AssertionResult MailStack::StartWithMilters(std::string_view nameserver,
+                                            std::string_view authserv_id) {
+  return StartIn({"MAILSTACK_MILTERS=1", "MAILSTACK_NAMESERVER=" + std::string(nameserver),
+                  "MAILSTACK_AUTHSERV_ID=" + std::string(authserv_id)});
+}
+
+AssertionResult MailStack::StartIn(const std::vector<std::string>& extra_env) {
   if (started()) return AssertionFailure() << "mail stack already started in " << dir_;
   const char* tmp = std::getenv("TMPDIR");
   std::string templ =
@@ -198,7 +215,7 @@ AssertionResult MailStack::Start() {
   }
   fs::path dir = templ;
   std::string out;
-  AssertionResult r = Run({"start", dir.string()}, &out, /*owner=*/true);
+  AssertionResult r = Run({"start", dir.string()}, &out, /*owner=*/true, extra_env);
   if (!r) {
     return AssertionFailure() << "mail stack did not start (directory kept: "
                               << dir << ")\n" << r.message();
@@ -342,7 +359,8 @@ std::string MailStack::LogTail(int lines) const {
   std::string out;
   for (const fs::path& log :
        {dir_ / "dovecot/dovecot.log", dir_ / "dovecot/stdout.log",
-        dir_ / "postfix/maillog", dir_ / "postfix/start.log"}) {
+        dir_ / "postfix/maillog", dir_ / "postfix/start.log",
+        dir_ / "milters/opendkim.log", dir_ / "milters/opendmarc.log"}) {
     std::string tail = Tail(log, lines);
     if (tail.empty()) continue;
     out += "\n---- tail " + log.string() + "\n" + tail;

@@ -7,6 +7,11 @@
 //   ASSERT_TRUE(stack.Start());   // failure message carries the servers' logs
 //   ... imaps://127.0.0.1:<stack.imaps_port()>/INBOX, CAINFO = stack.ca_file()
 //
+// With milters (StartWithMilters), OpenDKIM and OpenDMARC verify every
+// message in front of Postfix's delivery and write Authentication-Results
+// fields under one authserv-id, as README "Postfix with OpenDKIM and
+// OpenDMARC" configures them; their DNS server is the test's.
+//
 // Users (login -> address): flexmail -> declarations@example.test (the
 // daemon's mailbox), shipper -> ops@example.test, outsider ->
 // outsider@example.test. Every operation returns an AssertionResult whose
@@ -38,6 +43,11 @@ class MailStack {
   // Starts both servers in a new directory under $TMPDIR (or /tmp) and waits
   // for their banners (bounded, about 10 s). Stopped again on failure.
   ::testing::AssertionResult Start();
+  // Start() plus OpenDKIM and OpenDMARC (verify mode) as Postfix's milters,
+  // writing fields as `authserv_id`, asking the DNS server on port 53 of
+  // `nameserver` (an IPv4 address; see the mailstack script for why 53).
+  ::testing::AssertionResult StartWithMilters(std::string_view nameserver,
+                                              std::string_view authserv_id);
   // Stops both servers by PID; removes the directory unless the environment
   // has FLEXMAIL_KEEP_MAILSTACK=1. Idempotent.
   ::testing::AssertionResult Stop();
@@ -92,7 +102,9 @@ class MailStack {
  private:
   ::testing::AssertionResult Run(const std::vector<std::string>& args,
                                  std::string* output = nullptr,
-                                 bool owner = false);
+                                 bool owner = false,
+                                 const std::vector<std::string>& extra_env = {});
+  ::testing::AssertionResult StartIn(const std::vector<std::string>& extra_env);
   ::testing::AssertionResult LoadEnv();
   int Port(std::string_view key) const;
 
