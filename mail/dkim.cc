@@ -227,6 +227,12 @@ SigOutcome Judge(DKIM* dkim, DKIM_SIGINFO* sig, std::string_view from_domain,
   }
   if ((flags & DKIM_SIGFLAG_PASSED) == 0) return why("signature mismatch");
   if (dkim_sig_getbh(sig) != DKIM_SIGBH_MATCH) return why("body hash mismatch");
+  // RFC 8301: rsa-sha1 must not be accepted (SHA-1 collisions are practical);
+  // libopendkim still verifies it.
+  dkim_alg_t alg = DKIM_SIGN_UNKNOWN;
+  if (dkim_sig_getsignalg(sig, &alg) != DKIM_STAT_OK || alg == DKIM_SIGN_RSASHA1) {
+    return why("a=rsa-sha1 is not accepted (RFC 8301)");
+  }
   std::string dom = d != nullptr ? reinterpret_cast<const char*>(d) : "";
   if (!Aligned(dom, from_domain, psl)) return why("not aligned with " + Shown(from_domain));
   u_char h_tag[] = "h";

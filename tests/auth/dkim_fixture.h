@@ -44,6 +44,10 @@ class DkimWorld {
   void AddTxt(const std::string& owner, const std::string& value);
 
   std::string key_file() const { return (dir_ / "keys.txt").string(); }
+  // The private key (PEM) of key `name`, for other signers.
+  std::string private_key(const std::string& name) const {
+    return (dir_ / (name + ".pem")).string();
+  }
   // Starts dnsmasq with every record published so far, on `address` and
   // `port` (0: a free one). Names under example. and test. without a record
   // are NXDOMAIN.

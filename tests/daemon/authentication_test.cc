@@ -227,6 +227,22 @@ TEST(Authentication, DkimMode) {
   EXPECT_EQ(ok.outcome, Outcome::kIntegrated) << ok.record.auth_detail;
   EXPECT_EQ(ok.record.auth_result, "pass");
   EXPECT_EQ(ok.record.auth_detail, "d=engie.example s=sel");
+  // The same key used by OpenDKIM's own signer (opendkim-testmsg, the
+  // signing mode of the milter's library), which signs rsa-sha1: RFC 8301
+  // forbids accepting that algorithm, so the message is refused, and says so.
+  std::string by_opendkim;
+  ASSERT_TRUE(test::RunProgram(
+      {"opendkim-testmsg", "-C", "-d", "engie.example", "-s", "sel", "-k",
+       world.private_key("engie")},
+      DeclarationEmail(2, "200", "ops@engie.example", "Date: Wed, 02 Dec 2026 15:00:00 +0100\r\n"),
+      &by_opendkim));
+  ASSERT_NE(by_opendkim.find("DKIM-Signature:"), std::string::npos) << by_opendkim;
+  ASSERT_NE(by_opendkim.find("a=rsa-sha1"), std::string::npos) << by_opendkim;
+  IntakeResult v2 = b.Ingest(by_opendkim, "2026-12-02T15:00:30");
+  EXPECT_EQ(v2.outcome, Outcome::kRejected);
+  EXPECT_EQ(v2.record.auth_result, "fail");
+  EXPECT_NE(v2.record.auth_detail.find("a=rsa-sha1 is not accepted"), std::string::npos)
+      << v2.record.auth_detail;
 
   AuthBench forged("mode = \"dkim\"\ndkim_keys_file = \"" + world.key_file() +
                    "\"\nfailure_reply_interval = 0\n");
