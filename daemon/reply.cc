@@ -104,6 +104,23 @@ void WriteResult(std::ostream& os, const DeclarationResult& r) {
      << Plural(refused, "programme refusé") << ".\n\n";
 }
 
+// How many ids References keeps: the thread's first and its latest ones.
+constexpr size_t kMaxReferences = 20;
+
+// Threading headers (RFC 5322 §3.6.4) from the original's ids, keeping
+// only well-formed ones: a folded or forged Message-ID must carry no text
+// into our headers. A header left with no id is omitted.
+void Thread(const ParsedMessage& msg, OutgoingMessage* m) {
+  std::vector<std::string> own = MessageIdTokens(msg.message_id, 1);
+  std::vector<std::string> refs = MessageIdTokens(msg.references, 1000);
+  if (refs.size() > kMaxReferences - 1)
+    refs.erase(refs.begin() + 1, refs.end() - static_cast<long>(kMaxReferences - 2));
+  if (!own.empty()) refs.push_back(own.front());
+  m->in_reply_to = own.empty() ? "" : own.front();
+  m->references.clear();
+  for (const auto& id : refs) m->references += (m->references.empty() ? "" : " ") + id;
+}
+
 // One line on who the message was proven to come from.
 void WriteAuthentication(std::ostream& os, const AuthVerdict& a) {
   os << "Authentification de l'expéditeur : ";
@@ -178,8 +195,7 @@ ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const V
     }
   }
   m.subject = ReplySubject(msg.subject, v.result);
-  m.in_reply_to = msg.message_id;
-  m.references = msg.references.empty() ? msg.message_id : msg.references + " " + msg.message_id;
+  Thread(msg, &m);
   m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
   m.date_offset_minutes = UtcOffsetMinutes(now);
   m.message_id = ReplyMessageId(v.declaration_id, config.mail.domain);
@@ -210,8 +226,7 @@ ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
   e.recipients.push_back(msg.from_address);
   const std::string base = msg.subject.empty() ? std::string("Test") : msg.subject;
   m.subject = "Re: " + base + " — test reçu";
-  m.in_reply_to = msg.message_id;
-  m.references = msg.references.empty() ? msg.message_id : msg.references + " " + msg.message_id;
+  Thread(msg, &m);
   m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
   m.date_offset_minutes = UtcOffsetMinutes(now);
   m.message_id = "<test-" + std::to_string(message_row) + ".flexmail@" + config.mail.domain + ">";

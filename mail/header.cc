@@ -101,4 +101,44 @@ bool ReadHeader(std::string_view entity, size_t max_lines, size_t* lines_used, H
   return ok;
 }
 
+namespace {
+
+constexpr size_t kMaxMessageIdLength = 250;
+
+bool IsIdChar(char c) {
+  return c > 0x20 && c < 0x7f && c != '<' && c != '>' && c != '"' && c != '\\' && c != '@';
+}
+
+// "<left@right>" with sides of IsIdChar characters.
+bool IsMessageId(std::string_view t) {
+  if (t.size() < 5 || t.size() > kMaxMessageIdLength || t.front() != '<' || t.back() != '>')
+    return false;
+  std::string_view inner = t.substr(1, t.size() - 2);
+  size_t at = inner.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == inner.size()) return false;
+  for (size_t i = 0; i < inner.size(); ++i) {
+    if (i != at && !IsIdChar(inner[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> MessageIdTokens(std::string_view text, size_t max) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (out.size() < max && (i = text.find('<', i)) != std::string_view::npos) {
+    size_t end = text.find('>', i);
+    if (end == std::string_view::npos) break;
+    std::string_view token = text.substr(i, end - i + 1);
+    if (IsMessageId(token)) {
+      out.emplace_back(token);
+      i = end + 1;
+    } else {
+      ++i;  // a '<' inside garbage: look for the next one
+    }
+  }
+  return out;
+}
+
 }  // namespace flexmail

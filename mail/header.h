@@ -44,4 +44,11 @@ bool IsMimeTypeToken(std::string_view type);
 // True for names equal up to ASCII case.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// The well-formed message ids "<left@right>" of a Message-ID, In-Reply-To
+// or References text, in order: both sides non-empty, printable ASCII
+// without space, quote, backslash, brackets or a second "@", at most 250
+// characters each. Anything else (comments, folded-in text, a forged
+// "Bcc:") is dropped. At most `max` are returned.
+std::vector<std::string> MessageIdTokens(std::string_view text, size_t max);
+
 }  // namespace flexmail

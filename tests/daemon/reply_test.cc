@@ -7,6 +7,7 @@
 #include "config/config.h"
 #include "daemon/intake.h"
 #include "daemon/reply.h"
+#include "mail/header.h"
 #include "mail/message.h"
 #include "tests/daemon/testbed.h"
 
@@ -107,6 +108,32 @@ TEST(Reply, RejectionListsLocatedErrors) {
                       "ligne 2, champ 3 [SENDER_NOT_AUTHORIZED]"),
             std::string::npos)
       << body;
+}
+
+// Threading headers keep only well-formed ids: a folded Message-ID that
+// smuggles a "Bcc:" line ends as the id alone; References keeps the
+// thread's first id and its latest ones, 20 in all with the original's.
+TEST(Reply, ThreadingKeepsOnlyWellFormedIds) {
+  std::string raw = Fixture("py-alternative-signature.eml");
+  std::string refs = "References:";
+  for (int i = 0; i < 50; ++i) refs += " <r" + std::to_string(i) + "@engie.example>";
+  raw.replace(raw.find("Message-ID: <py-alt@engie.example>"), 34,
+              "Message-ID: <py-alt@engie.example>\r\n Bcc: victim@example\r\n" + refs);
+  Replied r = IngestAndReadReply(raw);
+  EXPECT_EQ(r.reply.in_reply_to, "<py-alt@engie.example>");
+  EXPECT_EQ(r.item.raw.find("victim"), std::string::npos) << r.item.raw;
+  std::vector<std::string> ids = MessageIdTokens(r.reply.references, 100);
+  ASSERT_EQ(ids.size(), 20u) << r.reply.references;
+  EXPECT_EQ(ids.front(), "<r0@engie.example>");
+  EXPECT_EQ(ids[1], "<r32@engie.example>");
+  EXPECT_EQ(ids[18], "<r49@engie.example>");
+  EXPECT_EQ(ids.back(), "<py-alt@engie.example>");
+
+  std::string no_id = Fixture("py-alternative-signature.eml");
+  no_id.replace(no_id.find("Message-ID: <py-alt@engie.example>"), 34, "Message-ID: not an id");
+  Replied bare = IngestAndReadReply(no_id);
+  EXPECT_EQ(bare.item.raw.find("In-Reply-To:"), std::string::npos) << bare.item.raw;
+  EXPECT_EQ(bare.item.raw.find("References:"), std::string::npos) << bare.item.raw;
 }
 
 // Subjects: the outcome summary in French, "Re: " added once.

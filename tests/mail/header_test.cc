@@ -2,10 +2,40 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace flexmail {
 namespace {
 
 // Folded fields are unfolded and trimmed; the body starts after the empty line.
+// Given Message-ID and References texts, only well-formed <left@right> ids
+// are kept, in order, at most `max`.
+TEST(HeaderTest, MessageIdTokensTable) {
+  struct Case {
+    const char* text;
+    size_t max;
+    std::vector<std::string> ids;
+  } cases[] = {
+      {"<a@b.example>", 10, {"<a@b.example>"}},
+      {"  <a@b>  (comment) <c.d@e>", 10, {"<a@b>", "<c.d@e>"}},
+      {"<a@b> Bcc: victim@example", 10, {"<a@b>"}},
+      {"<a@b>\r\n Bcc: x", 10, {"<a@b>"}},
+      {"<a b@c>", 10, {}},
+      {"<a@b@c>", 10, {}},
+      {"<@b>", 10, {}},
+      {"<a@>", 10, {}},
+      {"<a\"x@b>", 10, {}},
+      {"<<a@b>", 10, {"<a@b>"}},
+      {"<a@b", 10, {}},
+      {"garbage", 10, {}},
+      {"", 10, {}},
+      {"<a@b> <c@d> <e@f>", 2, {"<a@b>", "<c@d>"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(MessageIdTokens(c.text, c.max), c.ids) << c.text;
+  EXPECT_TRUE(MessageIdTokens("<" + std::string(250, 'a') + "@b>", 1).empty());
+}
+
 TEST(HeaderTest, ReadsFoldedFields) {
   const std::string raw =
       "Subject:  Pr\xC3\xA9visions\r\n\tsuite  \r\nX-Empty:\r\nContent-Type: text/csv;\r\n name=a.csv\r\n\r\nbody\r\n";
