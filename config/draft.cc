@@ -218,9 +218,9 @@ Status CheckAuthentication(const Context& ctx, const toml::table& root, const Dr
                         d.authentication.mode == AuthMode::kAuthenticationResults;
   for (size_t i = 0; i < d.shippers.size(); ++i) {
     const Shipper& sh = d.shippers[i];
-    AuthMode m = d.authentication.mode;
-    if (!sh.authentication.empty()) ParseAuthMode(sh.authentication, &m);
-    else if (!d.authentication.configured) continue;
+    // Without the section, only a shipper's own method says anything.
+    if (!d.authentication.configured && sh.authentication.empty()) continue;
+    const AuthMode m = ModeFor(d, sh);
     needs_authserv = needs_authserv || m == AuthMode::kAuthenticationResults;
     if (m == AuthMode::kSmime && sh.certificates.empty())
       return ctx.FailPath(root, IndexPath("shippers", i),

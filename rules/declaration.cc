@@ -95,11 +95,17 @@ void ApplyReferences(Instant t, const LedgerSnapshot& snap, DeclarationResult* o
   }
 }
 
+// The latest of `received_at` and every judgement instant already stored.
+Instant LatestOf(Instant received_at, const std::map<SiteDay, Instant>& latest_judged) {
+  Instant latest = received_at;
+  for (const auto& [key, t] : latest_judged) latest = std::max(latest, t);
+  return latest;
+}
+
 // The reply says when the declaration was received, which later reception
 // it was processed after, and when it was judged.
 Diagnostic OutOfOrderWarning(const DeclarationResult& r, const LedgerSnapshot& snap) {
-  Instant latest = r.received_at;
-  for (const auto& [key, t] : snap.latest_judged) latest = std::max(latest, t);
+  const Instant latest = LatestOf(r.received_at, snap.latest_judged);
   return Diagnostic{Code::PROCESSED_OUT_OF_ORDER, Severity::kWarning,
                     CodeText(Code::PROCESSED_OUT_OF_ORDER) + " (reçue le " +
                         FormatLocalIso(r.received_at) + ", après une déclaration jugée le " +
@@ -126,8 +132,7 @@ std::vector<Instant> ReferenceInstantsOf(Instant at) {
 
 Instant JudgementInstant(Instant received_at, Instant processed_at,
                          const std::map<SiteDay, Instant>& latest_judged) {
-  Instant latest = received_at;
-  for (const auto& [key, t] : latest_judged) latest = std::max(latest, t);
+  const Instant latest = LatestOf(received_at, latest_judged);
   if (latest == received_at) return received_at;
   return std::max(latest, processed_at);
 }
