@@ -43,11 +43,27 @@ void AppendField(std::string_view field, std::string* out) {
   out->append(field);
 }
 
-Diagnostic TooLarge(std::uint64_t size, std::int64_t max_bytes) {
+// MESSAGE_TOO_LARGE when the mailbox announced more than the limit (only
+// the header was then read).
+std::optional<Diagnostic> TooLarge(const IncomingMessage& in, const LimitSettings& limits) {
+  if (in.announced_size <= static_cast<std::uint64_t>(limits.max_message_bytes))
+    return std::nullopt;
   return Diagnostic{Code::MESSAGE_TOO_LARGE, Severity::kError,
-                    "le courriel fait " + std::to_string(size) + " octets, au plus " +
-                        std::to_string(max_bytes) + " sont acceptés",
+                    "le courriel fait " + std::to_string(in.announced_size) +
+                        " octets, au plus " + std::to_string(limits.max_message_bytes) +
+                        " sont acceptés",
                     "", 0, 0};
+}
+
+// The outbox row of an answer built at `now`.
+OutboxItem Queued(const ReplyEnvelope& e, const Config& config, Instant now) {
+  OutboxItem item;
+  item.message_id = e.message.message_id;
+  item.from = config.mail.address;
+  item.recipients = e.recipients;
+  item.raw = ComposeMessage(e.message);
+  item.created_at = item.next_attempt_at = now;
+  return item;
 }
 
 // {method, result, detail}, or null when the message never reached the
@@ -216,13 +232,10 @@ Status Intake::AnswerTest(const IncomingMessage& in, IntakeResult* out) {
   Status s = ledger_->RecordAnsweredMessage(
       &out->record,
       [&](const MessageRecord& stored, OutboxItem* reply) {
-        ReplyEnvelope e = BuildTestReply(config_, out->message, *out->authentication,
-                                         in.received_at, stored.id, clock_.Now());
-        reply->message_id = e.message.message_id;
-        reply->from = config_.mail.address;
-        reply->recipients = e.recipients;
-        reply->raw = ComposeMessage(e.message);
-        reply->created_at = reply->next_attempt_at = clock_.Now();
+        const Instant now = clock_.Now();
+        *reply = Queued(BuildTestReply(config_, out->message, *out->authentication,
+                                       in.received_at, stored.id, now),
+                        config_, now);
         return fault_ ? fault_() : Status::Ok();
       },
       &item);
@@ -274,17 +287,15 @@ Status Intake::Refuse(const IncomingMessage& in, IntakeResult* out) {
                                      "", 0, 0});
   // Beyond the size limit only the header was read: a signature over the
   // body could not be checked, and the shipper should know why.
-  if (in.announced_size > static_cast<std::uint64_t>(config_.limits.max_message_bytes))
-    options.extra.push_back(TooLarge(in.announced_size, config_.limits.max_message_bytes));
-  return Record(in, options, /*reply_to_all=*/false, /*reply=*/!withhold, out);
+  if (auto too_large = TooLarge(in, config_.limits)) options.extra.push_back(*too_large);
+  return Record(in, options, /*copies=*/false, /*reply=*/!withhold, out);
 }
 
 Status Intake::Declare(const IncomingMessage& in, IntakeResult* out) {
   const ParsedMessage& m = out->message;
   ProcessOptions options;
-  const auto max_bytes = static_cast<std::uint64_t>(config_.limits.max_message_bytes);
-  if (in.announced_size > max_bytes) {
-    options.extra.push_back(TooLarge(in.announced_size, config_.limits.max_message_bytes));
+  if (auto too_large = TooLarge(in, config_.limits)) {
+    options.extra.push_back(*too_large);
   } else if (m.limit) {
     options.extra.push_back(
         Diagnostic{m.limit->code, Severity::kError, m.limit->detail, "", 0, 0});
@@ -321,15 +332,10 @@ Status Intake::Record(const IncomingMessage& in, ProcessOptions options, bool co
     ReplyOptions ro;
     ro.copies = copies;
     ro.authentication = out->authentication ? &*out->authentication : nullptr;
-    ReplyEnvelope e = BuildReply(config_, m, v, IntakeJson(shown, config_.referential),
-                                 clock_.Now(), ro);
-    OutboxItem item;
+    const Instant now = clock_.Now();
+    OutboxItem item = Queued(
+        BuildReply(config_, m, v, IntakeJson(shown, config_.referential), now, ro), config_, now);
     item.declaration_id = v.declaration_id;
-    item.message_id = e.message.message_id;
-    item.from = config_.mail.address;
-    item.recipients = e.recipients;
-    item.raw = ComposeMessage(e.message);
-    item.created_at = item.next_attempt_at = clock_.Now();
     s = ledger_->EnqueueReply(tx, &item);
     out->reply_id = item.id;
     return s;

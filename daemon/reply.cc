@@ -104,6 +104,12 @@ void WriteResult(std::ostream& os, const DeclarationResult& r) {
      << Plural(refused, "programme refusé") << ".\n\n";
 }
 
+// The signature of every answer.
+constexpr const char kSignature[] =
+    "-- \n"
+    "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
+    "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
+
 // How many ids References keeps: the thread's first and its latest ones.
 constexpr size_t kMaxReferences = 20;
 
@@ -169,9 +175,7 @@ std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referent
                    ref);
   }
   os << "Le détail de ce traitement figure au format JSON dans la pièce jointe resultats.json.\n\n"
-     << "-- \n"
-     << "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
-     << "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
+     << kSignature;
   return os.str();
 }
 
@@ -179,13 +183,25 @@ std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domai
   return "<declaration-" + std::to_string(declaration_id) + ".flexmail@" + domain + ">";
 }
 
-ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
-                         const std::string& json, Instant now, const ReplyOptions& options) {
+// What every answer shares: from flexmail to the sender, threaded, dated
+// `now`, marked automatic (RFC 3834).
+ReplyEnvelope AnswerTo(const Config& config, const ParsedMessage& msg, Instant now) {
   ReplyEnvelope e;
   OutgoingMessage& m = e.message;
   m.from = {config.mail.address, "flexmail"};
   m.to = {{msg.from_address, ""}};
   e.recipients.push_back(msg.from_address);
+  Thread(msg, &m);
+  m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  m.date_offset_minutes = UtcOffsetMinutes(now);
+  m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
+  return e;
+}
+
+ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
+                         const std::string& json, Instant now, const ReplyOptions& options) {
+  ReplyEnvelope e = AnswerTo(config, msg, now);
+  OutgoingMessage& m = e.message;
   for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
     if (!options.copies) break;
     for (const auto& cc : sh->cc) {
@@ -195,11 +211,7 @@ ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const V
     }
   }
   m.subject = ReplySubject(msg.subject, v.result);
-  Thread(msg, &m);
-  m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  m.date_offset_minutes = UtcOffsetMinutes(now);
   m.message_id = ReplyMessageId(v.declaration_id, config.mail.domain);
-  m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
   m.text = ReplyBody(msg, v, config.referential, options.authentication);
   m.attachments.push_back({"resultats.json", "application/json", json});
   return e;
@@ -219,18 +231,11 @@ bool IsTestSubject(std::string_view subject) {
 ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
                              const AuthVerdict& auth, Instant received_at,
                              std::int64_t message_row, Instant now) {
-  ReplyEnvelope e;
+  ReplyEnvelope e = AnswerTo(config, msg, now);
   OutgoingMessage& m = e.message;
-  m.from = {config.mail.address, "flexmail"};
-  m.to = {{msg.from_address, ""}};
-  e.recipients.push_back(msg.from_address);
   const std::string base = msg.subject.empty() ? std::string("Test") : msg.subject;
   m.subject = "Re: " + base + " — test reçu";
-  Thread(msg, &m);
-  m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
-  m.date_offset_minutes = UtcOffsetMinutes(now);
   m.message_id = "<test-" + std::to_string(message_row) + ".flexmail@" + config.mail.domain + ">";
-  m.extra_headers = {{"Auto-Submitted", "auto-replied"}};
   std::ostringstream os;
   os << "Bonjour,\n\n"
      << "Votre courriel de test « " << msg.subject << " » reçu le " << FrenchInstant(received_at)
@@ -238,9 +243,7 @@ ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
   WriteAuthentication(os, auth);
   os << "Il ne contenait pas de fichier de déclaration : aucune déclaration n'a été "
         "enregistrée.\n\n"
-     << "-- \n"
-     << "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
-     << "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
+     << kSignature;
   m.text = os.str();
   return e;
 }
