@@ -115,19 +115,37 @@ std::string FreeLoopbackAddress(int port) {
   return {};
 }
 
-int FreeUdpPort() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+namespace {
+
+// Whether a socket of `type` can bind 127.0.0.1:port (0: any); the port
+// bound, or 0.
+int BindLoopback(int type, int port) {
+  int fd = socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
   socklen_t len = sizeof a;
-  int port = 0;
+  int bound = 0;
   if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
       getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
+    bound = ntohs(a.sin_port);
   }
   close(fd);
-  return port;
+  return bound;
+}
+
+}  // namespace
+
+// Free for UDP and for TCP: dnsmasq binds both, and the readiness probe
+// connects over TCP, so a port some other test server holds for TCP would
+// make dnsmasq exit or the probe succeed falsely.
+int FreeUdpPort() {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    int port = BindLoopback(SOCK_DGRAM, 0);
+    if (port != 0 && BindLoopback(SOCK_STREAM, port) == port) return port;
+  }
+  return 0;
 }
 
 DkimWorld::~DkimWorld() {
@@ -176,8 +194,17 @@ void DkimWorld::AddTxt(const std::string& owner, const std::string& value) {
 }
 
 AssertionResult DkimWorld::StartDns(const std::string& address, int port) {
+  // A port chosen here may be taken by a test running beside this one
+  // between the choice and dnsmasq's bind: try a few.
+  AssertionResult r = StartDnsOn(address, port != 0 ? port : FreeUdpPort());
+  for (int attempt = 1; !r && port == 0 && attempt < 5; ++attempt)
+    r = StartDnsOn(address, FreeUdpPort());
+  return r;
+}
+
+AssertionResult DkimWorld::StartDnsOn(const std::string& address, int port) {
   dns_address_ = address;
-  dns_port_ = port != 0 ? port : FreeUdpPort();
+  dns_port_ = port;
   const passwd* pw = getpwuid(geteuid());
   std::vector<std::string> argv = {
       "dnsmasq", "--no-daemon", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
@@ -213,7 +240,9 @@ AssertionResult DkimWorld::StartDns(const std::string& address, int port) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  return AssertionFailure() << "dnsmasq not listening: " << ReadFile(dir_ / "dnsmasq.log");
+  std::string log = ReadFile(dir_ / "dnsmasq.log");
+  StopDns();  // so that a retry on another port leaves no server behind
+  return AssertionFailure() << "dnsmasq not listening: " << log;
 }
 
 AssertionResult DkimWorld::StopDns() {

@@ -57,6 +57,7 @@ class DkimWorld {
   const std::string& dns_address() const { return dns_address_; }
 
  private:
+  ::testing::AssertionResult StartDnsOn(const std::string& address, int port);
   std::filesystem::path dir_;
   std::map<std::string, std::string> records_;  // owner name -> TXT value
   pid_t dns_pid_ = -1;
