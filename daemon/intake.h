@@ -84,6 +84,10 @@ class Intake {
     auth_status_ = Authenticator::Load(config_, &authenticator_);
   }
 
+  // Whether what authentication trusts (certificates, the Public Suffix
+  // List) loaded; Ingest returns this error while it did not.
+  const Status& ready() const { return auth_status_; }
+
   // Stores the message and its outcome. Non-ok only when nothing could be
   // stored (the ledger is unavailable): the caller retries later.
   Status Ingest(const IncomingMessage& in, IntakeResult* out);

@@ -64,19 +64,12 @@ void PrintStats(std::ostream& os, const PassStats& s) {
 }
 
 // Reading mail needs a stated sender-authentication mode (no silent
-// default), and what it trusts must load. "none" is allowed, and said at
-// every start.
-bool ReadyToAuthenticate(Context& c) {
+// default). "none" is allowed, and said at every start.
+bool AuthenticationStated(Context& c) {
   if (!c.config.authentication.configured) {
     c.err << "flexmail: " << c.config.path
           << ": [authentication] is required to read mail: set mode = \"dkim\", "
              "\"authentication-results\", \"smime\" or \"none\"\n";
-    return false;
-  }
-  Authenticator probe;
-  Status s = Authenticator::Load(c.config, &probe);
-  if (!s.ok()) {
-    c.err << "flexmail: " << c.config.path << ": " << s.message() << "\n";
     return false;
   }
   if (c.config.authentication.mode == AuthMode::kNone)
@@ -85,10 +78,18 @@ bool ReadyToAuthenticate(Context& c) {
   return true;
 }
 
+// What authentication trusts must load (`loaded`: Intake::ready), or
+// nothing is read.
+bool AuthenticationLoaded(Context& c, const Status& loaded) {
+  if (loaded.ok()) return true;
+  c.err << "flexmail: " << c.config.path << ": " << loaded.message() << "\n";
+  return false;
+}
+
 }  // namespace
 
 int CmdIngest(Context& c, const IngestArgs& a) {
-  if (!ReadyToAuthenticate(c)) return kExitUsage;
+  if (!AuthenticationStated(c)) return kExitUsage;
   IncomingMessage in;
   if (!ResolveInstant(c, a.at, "--received-at", &in.received_at)) return kExitUsage;
   Instant processed_at{};
@@ -105,6 +106,7 @@ int CmdIngest(Context& c, const IngestArgs& a) {
   in.raw = buf.str();
   in.announced_size = in.raw.size();
   Intake intake(c.config, &c.ledger, c.clock);
+  if (!AuthenticationLoaded(c, intake.ready())) return kExitUsage;
   IntakeResult r;
   Status s = intake.Ingest(in, &r);
   if (!s.ok()) return Internal(c, s);
@@ -122,7 +124,7 @@ int CmdIngest(Context& c, const IngestArgs& a) {
 }
 
 int CmdRun(Context& c, const RunArgs& a) {
-  if (!ReadyToAuthenticate(c)) return kExitUsage;
+  if (!AuthenticationStated(c)) return kExitUsage;
   std::string error;
   auto mailbox = MakeMailbox(c.config, &error);
   if (!mailbox) {
@@ -139,6 +141,7 @@ int CmdRun(Context& c, const RunArgs& a) {
     return RunService(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock, stop);
   }
   Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);
+  if (!AuthenticationLoaded(c, runner.ready())) return kExitUsage;
   PassStats stats;
   PollRecord rec = runner.Cycle(&stats);
   PrintStats(c.out, stats);

@@ -44,6 +44,8 @@ class Runner {
   // record carries that drain's outcome instead.
   PollRecord Cycle(PassStats* stats, const std::atomic<bool>* stop = nullptr,
                    const Status* drained = nullptr);
+  // Whether the intake can authenticate senders (Intake::ready).
+  const Status& ready() const { return intake_.ready(); }
   // Called after each message whose reply was queued, once committed.
   void set_on_reply_queued(std::function<void()> f) { on_reply_queued_ = std::move(f); }
 

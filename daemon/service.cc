@@ -73,13 +73,18 @@ std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* send
 
 int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
                const Clock& clock, const std::atomic<bool>* stop) {
+  Runner runner(config, ledger, mailbox, nullptr, clock);
+  if (!runner.ready().ok()) {
+    // What authentication trusts did not load: read no mail at all.
+    LogError(config.path + ": " + runner.ready().message());
+    return 2;
+  }
   LogInfo("flexmail started: inbox " + mailbox->name() + ", poll every " +
           std::to_string(config.inbox.poll_interval.count()) + " s" +
           (sender ? "" : "; no [smtp] nor [outbox] directory: replies wait in the ledger"));
   SetTransferAbortFlag(stop);  // a stop does not wait for a silent server
   std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock, stop);
   if (sender && !worker) return 1;
-  Runner runner(config, ledger, mailbox, nullptr, clock);
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
   sd_notify(0, "READY=1");
   while (!stop->load()) {

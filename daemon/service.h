@@ -18,7 +18,8 @@ namespace flexmail {
 // Installs SIGTERM/SIGINT handlers that set the returned flag.
 const std::atomic<bool>* InstallStopHandlers();
 
-// Runs until *stop. Returns the exit code (0 on a requested stop).
+// Runs until *stop. Returns the exit code (0 on a requested stop; 2, before
+// reading anything, when what sender authentication trusts did not load).
 int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
                const Clock& clock, const std::atomic<bool>* stop);
 

@@ -378,5 +378,34 @@ TEST(Authentication, ModeIsRequiredToReadMailAndNoneIsSaid) {
       << r.out;
 }
 
+// A certificate file that cannot be read stops ingest and run before any
+// mail is read (exit 2, naming the file): genuine mail must not be refused
+// for a configuration mistake.
+TEST(Authentication, UnreadableCertificateStopsBeforeReadingMail) {
+  testing::Testbed bed(std::string(kMail) +
+                           "[inbox]\nmaildir = \"Maildir\"\n[outbox]\ndirectory = \"outbox\"\n"
+                           "[authentication]\nmode = \"none\"\n",
+                       "authentication = \"smime\"\ncertificates = [\"missing.pem\"]\n");
+  std::ofstream(bed.dir() + "/m.eml", std::ios::binary) << DeclarationEmail(1, "100");
+  for (const char* sub : {"new", "cur", "tmp"})
+    std::filesystem::create_directories(bed.dir() + "/Maildir/" + sub);
+  std::ofstream(bed.dir() + "/Maildir/new/1.msg", std::ios::binary) << DeclarationEmail(1, "100");
+  for (std::vector<std::string> command :
+       {std::vector<std::string>{"ingest", bed.dir() + "/m.eml"},
+        std::vector<std::string>{"run", "--once"}}) {
+    command.insert(command.begin(), {"--config", bed.config()});
+    auto r = testing::RunBinary(command);
+    EXPECT_EQ(r.exit_code, 2) << command[2] << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("missing.pem: cannot read the certificate file"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_TRUE(std::filesystem::exists(bed.dir() + "/Maildir/new/1.msg")) << "left unread";
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(bed.database(), &ledger).ok());
+  std::vector<MessageRecord> stored;
+  ASSERT_TRUE(ledger->Messages(0, &stored).ok());
+  EXPECT_TRUE(stored.empty());
+}
+
 }  // namespace
 }  // namespace flexmail

@@ -127,6 +127,24 @@ TEST(Service, StopsPromptlyWhileARelayIsSilent) {
   EXPECT_EQ(j["replies"][0]["attempts"], 0) << "interrupted by the stop: not an attempt";
 }
 
+// A certificate file that cannot be read stops the service before it
+// reads any mail: exit 2 within 5 s, the log naming the file.
+TEST(Service, RefusesToStartWhenAuthenticationCannotLoad) {
+  Testbed bed(kServiceConfig, "authentication = \"smime\"\ncertificates = [\"missing.pem\"]\n");
+  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
+  pid_t pid = StartService(bed);
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  bool exited = WaitFor([&] { return waitpid(pid, &status, WNOHANG) == pid; },
+                        std::chrono::seconds(5));
+  if (!exited) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(exited) << "still running 5 s after start";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << status;
+  std::string log = ReadFile(bed.dir() + "/service.log");
+  EXPECT_NE(log.find("missing.pem: cannot read the certificate file"), std::string::npos) << log;
+  EXPECT_EQ(log.find("flexmail started"), std::string::npos) << log;
+}
+
 // Without any poll, status fails the monitoring check (exit 3) and says why.
 TEST(Service, StatusUnhealthyWithoutPoll) {
   Testbed bed(kServiceConfig);
