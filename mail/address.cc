@@ -3,6 +3,7 @@
 #include <mimetic/rfc822/addresslist.h>
 
 #include "mail/charset.h"
+#include "mail/header.h"
 #include "mail/rfc2047.h"
 
 namespace flexmail {
@@ -32,12 +33,6 @@ bool HasControlOrBlank(std::string_view s) {
   return false;
 }
 
-std::string LowerAscii(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return s;
-}
 
 // mimetic throws on some malformed values (std::length_error for "x:", a
 // group without its ';'): no exception may leave this layer.
@@ -69,7 +64,7 @@ bool ParseSingleMailbox(std::string_view value, ParsedMailbox* out) {
   if (!ParseWithMimetic(value, &local, &domain, &label)) return false;
   if (local.empty() || HasControlOrBlank(local) || HasControlOrBlank(domain)) return false;
   out->local_part = SanitizeUtf8(local);
-  out->domain = SanitizeUtf8(LowerAscii(domain));
+  out->domain = SanitizeUtf8(AsciiLower(domain));
   std::string name = DecodeRfc2047(Unquote(label));
   out->display_name = ReplaceControls(name);
   return true;

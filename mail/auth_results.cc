@@ -29,14 +29,6 @@ std::string Printable(std::string_view s) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 // Domains compare without case, and "example.org." is "example.org".
 bool SameDomain(std::string_view a, std::string_view b) {
   if (!a.empty() && a.back() == '.') a.remove_suffix(1);
@@ -147,7 +139,7 @@ AuthVerdict Judge(const AuthResField& field, bool microsoft, std::string_view au
   }
   std::string why, note;
   if (microsoft && !CompauthAgrees(field, &why, &note)) return Fail(why);
-  return Verdict(AuthResult::kPass, "dmarc=pass header.from=" + Printable(Lower(from_domain)) + note + where);
+  return Verdict(AuthResult::kPass, "dmarc=pass header.from=" + Printable(AsciiLower(from_domain)) + note + where);
 }
 
 }  // namespace

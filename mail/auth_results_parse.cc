@@ -30,14 +30,6 @@ bool IsWordChar(char c) {
   return !IsBlank(c) && !IsControl(c) && c != '(' && c != ')' && c != '"' && c != ';' && c != '=';
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
 // Cuts a value into words, quoted strings, ';' and '=', dropping blanks and
 // comments (CFWS may appear between any two of them). Comments are skipped
 // with a depth counter, not by recursion.
@@ -147,15 +139,15 @@ class ResinfoReader {
       *error = "résultat sans la forme méthode=résultat";
       return false;
     }
-    out->method = Lower(method.substr(0, method.find('/')));  // drop the method version
-    out->result = Lower(t_[i_++].text);
+    out->method = AsciiLower(method.substr(0, method.find('/')));  // drop the method version
+    out->result = AsciiLower(t_[i_++].text);
     while (i_ < end_) {
       std::string key, value;
       if (!Key(&key) || !Take(Tok::kEquals) || !Value(&value)) {
         *error = "propriété sans la forme clé=valeur après " + out->method;
         return false;
       }
-      key = Lower(key);
+      key = AsciiLower(key);
       if (key == "reason") {
         out->reason = std::move(value);
       } else if (out->properties.size() < kMaxPropertiesPerResult) {

@@ -4,12 +4,13 @@
 
 #include <cerrno>
 
+#include "mail/header.h"
+
 namespace flexmail {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 
 // The label reduced to what iconv may see. Only the characters of IANA
 // charset names pass: anything else (notably '/', which would let a sender

@@ -108,10 +108,7 @@ std::string FieldName(std::string_view name) {
 }
 
 std::string AttachmentPart(const OutgoingAttachment& a) {
-  std::string type = KeepPrintableAscii(a.content_type);
-  for (char& c : type) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
+  std::string type = AsciiLower(KeepPrintableAscii(a.content_type));
   if (!IsMimeTypeToken(type)) type = "application/octet-stream";
   std::string ct = "Content-Type: " + type;
   AppendParam(&ct, "name", a.filename);

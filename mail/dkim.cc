@@ -5,6 +5,7 @@
 
 #include "mail/dkim_dns.h"
 #include "mail/dkim_input.h"
+#include "mail/header.h"
 
 #define _Bool bool  // dkim.h is C; g++ knows no _Bool
 #include <dkim.h>
@@ -48,7 +49,6 @@ std::string Shown(std::string_view s) {
   return Shown(reinterpret_cast<const unsigned char*>(z.c_str()));
 }
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 std::string_view TrimFws(std::string_view s) {
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -77,10 +77,7 @@ bool ListsFrom(std::string_view h) {
   while (true) {
     size_t colon = h.find(':');
     std::string_view name = TrimFws(h.substr(0, colon));
-    if (name.size() == 4 && Lower(name[0]) == 'f' && Lower(name[1]) == 'r' &&
-        Lower(name[2]) == 'o' && Lower(name[3]) == 'm') {
-      return true;
-    }
+    if (EqualsIgnoreCase(name, "from")) return true;
     if (colon == std::string_view::npos) return false;
     h.remove_prefix(colon + 1);
   }

@@ -1,5 +1,7 @@
 #include "mail/dkim_input.h"
 
+#include "mail/header.h"
+
 namespace flexmail {
 namespace {
 
@@ -8,7 +10,6 @@ constexpr size_t kMaxHeaderBytes = 1024 * 1024;
 constexpr size_t kMaxFields = 5000;
 constexpr size_t kMaxFieldBytes = 64 * 1024;
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool IsFieldStart(std::string_view line) {
   size_t colon = line.find(':');
@@ -92,12 +93,7 @@ std::string_view FieldName(std::string_view field) {
 }
 
 bool NameIs(std::string_view field, std::string_view name) {
-  std::string_view n = FieldName(field);
-  if (n.size() != name.size()) return false;
-  for (size_t i = 0; i < n.size(); ++i) {
-    if (Lower(n[i]) != Lower(name[i])) return false;
-  }
-  return true;
+  return EqualsIgnoreCase(FieldName(field), name);
 }
 
 }  // namespace flexmail

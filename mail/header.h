@@ -43,6 +43,9 @@ bool IsMimeTypeToken(std::string_view type);
 
 // True for names equal up to ASCII case.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII letters lowered; every other byte (UTF-8 included) kept.
+char AsciiLower(char c);
+std::string AsciiLower(std::string_view s);
 
 // The well-formed message ids "<left@right>" of a Message-ID, In-Reply-To
 // or References text, in order: both sides non-empty, printable ASCII

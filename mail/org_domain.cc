@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "mail/header.h"
 #include "mail/punycode.h"
 
 namespace flexmail {
@@ -33,7 +34,7 @@ bool SplitLabels(std::string_view domain, std::vector<std::string>* labels) {
     std::string label;
     if (raw.empty() || !LabelToAscii(raw, &label) || label.size() > 63) return false;
     for (char& c : label) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+      c = AsciiLower(c);
       if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
     }
     total += label.size() + 1;

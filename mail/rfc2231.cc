@@ -1,6 +1,7 @@
 #include "mail/rfc2231.h"
 
 #include "mail/charset.h"
+#include "mail/header.h"
 #include "mail/rfc2047.h"
 
 namespace flexmail {
@@ -10,14 +11,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
 }
 
 // Reads a quoted string whose opening quote is at field[*i]; leaves *i after
@@ -120,7 +113,7 @@ bool JoinSegments(const Segments& s, std::string* charset, std::string* bytes, b
 
 void ParseMimeParams(std::string_view field, std::string* value, std::vector<MimeParam>* params) {
   size_t semi = field.find(';');
-  *value = Lower(Trim(field.substr(0, semi)));
+  *value = AsciiLower(Trim(field.substr(0, semi)));
   params->clear();
   size_t i = semi == std::string_view::npos ? field.size() : semi + 1;
   while (i < field.size()) {
@@ -129,7 +122,7 @@ void ParseMimeParams(std::string_view field, std::string* value, std::vector<Mim
       i = eq == std::string_view::npos ? field.size() : eq + 1;
       continue;
     }
-    MimeParam p{Lower(Trim(field.substr(i, eq - i))), {}};
+    MimeParam p{AsciiLower(Trim(field.substr(i, eq - i))), {}};
     i = eq + 1;
     while (i < field.size() && (field[i] == ' ' || field[i] == '\t')) ++i;
     if (i < field.size() && field[i] == '"') {
