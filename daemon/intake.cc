@@ -1,7 +1,6 @@
 #include "daemon/intake.h"
 
 #include <algorithm>
-#include <cctype>
 #include <string_view>
 
 #include "daemon/json_views.h"
@@ -13,11 +12,6 @@
 
 namespace flexmail {
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Trim(const std::string& s) {
   auto b = s.find_first_not_of(" \t");
@@ -133,7 +127,7 @@ std::string DeclarationKey(const ParsedMessage& m) {
   if (m.message_id.empty()) return "";
   std::string fields;
   AppendField(m.message_id, &fields);
-  AppendField(Lower(m.from_address), &fields);
+  AppendField(AsciiLower(m.from_address), &fields);
   for (const auto& a : m.csv_attachments) {
     AppendField(a.filename, &fields);
     AppendField(a.content, &fields);
@@ -145,10 +139,10 @@ std::string DeclarationKey(const ParsedMessage& m) {
 // ourselves; and never answer strangers (no backscatter).
 std::string Intake::IgnoreReason(const ParsedMessage& m) const {
   if (m.is_bounce) return "avis de non-remise (bounce)";
-  std::string auto_submitted = Lower(Trim(m.auto_submitted));
+  std::string auto_submitted = AsciiLower(Trim(m.auto_submitted));
   if (!auto_submitted.empty() && auto_submitted != "no")
     return "message automatique (Auto-Submitted: " + auto_submitted + ")";
-  std::string precedence = Lower(Trim(m.precedence));
+  std::string precedence = AsciiLower(Trim(m.precedence));
   if (precedence == "bulk" || precedence == "list" || precedence == "junk")
     return "message de liste ou de masse (Precedence: " + precedence + ")";
   if (m.from_address.empty()) return "expéditeur illisible";
