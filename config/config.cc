@@ -57,12 +57,18 @@
 //                                                an optional :port and a mailbox; no
 //                                                user name or password in it
 //   username = "flexmail"                        not empty; required with imap_url
+//   auth = "password"                            password | oauth2 (needs [oauth2]);
+//                                                default password
+//   sasl_mechanism = "XOAUTH2"                   XOAUTH2 | OAUTHBEARER; oauth2 only;
+//                                                default: whichever the server offers
 //   password_file = "imap.pass"                  not empty; resolved; required with
-//                                                imap_url
+//                                                imap_url and auth = "password", refused
+//                                                with oauth2
 //   ca_file = "ca.pem"                           not empty; resolved; default: the
 //                                                system's CAs
 //   require_tls = true                           default true
-//                  (username, password_file, ca_file, require_tls: imap_url only)
+//            (username, auth, sasl_mechanism, password_file, ca_file, require_tls:
+//            imap_url only)
 //   processed_folder = "Processed"               folder names: not empty, no / and no
 //   rejected_folder = "Rejected"                 control characters; defaults as shown
 //   ignored_folder = "Ignored"
@@ -82,12 +88,33 @@
 //                                                or password in it
 //   username = "flexmail"                        not empty; required unless require_auth
 //                                                is false
-//   password_file = "smtp.pass"                  not empty; resolved; as username
+//   auth = "password"                            password | oauth2 (needs [oauth2] and
+//                                                require_auth); default password
+//   sasl_mechanism = "XOAUTH2"                   as in [inbox]
+//   password_file = "smtp.pass"                  not empty; resolved; as username, with
+//                                                auth = "password" only
 //   ca_file = "ca.pem"                           not empty; resolved
 //   require_tls = true                           default true
 //   require_auth = true                          default true
 //   connect_timeout = 10                         integer 1..600, default 10
 //   low_speed_time = 60                          integer 1..600, default 60
+//   [oauth2]                                     required when an auth is oauth2 (README,
+//                                                "Microsoft 365"); exactly one credential:
+//                                                client_secret_file, certificate_file +
+//                                                private_key_file, or token_command
+//   token_url = "https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token"
+//                                                https:// only; required unless
+//                                                token_command
+//   client_id = "00000000-..."                   not empty; as token_url
+//   scope = "https://outlook.office365.com/.default"
+//                                                not empty; as token_url
+//   client_secret_file = "oauth2.secret"         not empty; resolved
+//   certificate_file = "app.pem"                 not empty; resolved; with private_key_file
+//   private_key_file = "app.key"                 not empty; resolved (RSA)
+//   assertion_algorithm = "RS256"                RS256 | PS256; default RS256
+//   token_command = "/usr/local/bin/get-token"   not empty; run by /bin/sh, prints a token
+//   ca_file = "ca.pem"                           not empty; resolved; trusted for
+//                                                token_url; default: the system's CAs
 //   [authentication]                             required with [inbox] (README,
 //                                                "Sender authentication")
 //   mode = "dkim"                                required; dkim | authentication-results
@@ -230,10 +257,22 @@ constexpr Key<LimitSettings> kLimitKeys[] = {
     {"max_header_lines", &LimitSettings::max_header_lines, "1000", Between(10, 100000)},
 };
 
+template <typename Settings>
+Status ReadLogin(const cfg::Context& ctx, const toml::node& node, const std::string& path,
+                 Settings* out) {
+  std::string name;
+  Status s = cfg::ReadInto(ctx, node, path, Any(), cfg::MailLoginSyntax, &name);
+  if (s.ok()) ParseMailLogin(name, &out->auth);
+  return s;
+}
+
 constexpr Key<InboxSettings> kInboxKeys[] = {
     {"maildir", &InboxSettings::maildir, kOptional, NonEmpty()},
     {"imap_url", &InboxSettings::imap_url, kOptional, Any(), cfg::ImapUrlSyntax},
     {"username", &InboxSettings::username, kOptional, NonEmpty()},
+    {"auth", ReadLogin<InboxSettings>, R"("password")"},
+    {"sasl_mechanism", &InboxSettings::sasl_mechanism, kOptional, Any(),
+     cfg::SaslMechanismSyntax},
     {"password_file", &InboxSettings::password_file, kOptional, NonEmpty()},
     {"ca_file", &InboxSettings::ca_file, kOptional, NonEmpty()},
     {"require_tls", &InboxSettings::require_tls, "true"},
@@ -258,12 +297,28 @@ constexpr Key<OutboxSettings> kOutboxKeys[] = {
 constexpr Key<SmtpSettings> kSmtpKeys[] = {
     {"url", &SmtpSettings::url, kRequired, Any(), cfg::SmtpUrlSyntax},
     {"username", &SmtpSettings::username, kOptional, NonEmpty()},
+    {"auth", ReadLogin<SmtpSettings>, R"("password")"},
+    {"sasl_mechanism", &SmtpSettings::sasl_mechanism, kOptional, Any(),
+     cfg::SaslMechanismSyntax},
     {"password_file", &SmtpSettings::password_file, kOptional, NonEmpty()},
     {"ca_file", &SmtpSettings::ca_file, kOptional, NonEmpty()},
     {"require_tls", &SmtpSettings::require_tls, "true"},
     {"require_auth", &SmtpSettings::require_auth, "true"},
     {"connect_timeout", &SmtpSettings::connect_timeout, "10", Between(1, 600)},
     {"low_speed_time", &SmtpSettings::low_speed_time, "60", Between(1, 600)},
+};
+
+constexpr Key<OAuth2Settings> kOAuth2Keys[] = {
+    {"token_url", &OAuth2Settings::token_url, kOptional, Any(), cfg::TokenUrlSyntax},
+    {"client_id", &OAuth2Settings::client_id, kOptional, NonEmpty()},
+    {"scope", &OAuth2Settings::scope, kOptional, NonEmpty()},
+    {"client_secret_file", &OAuth2Settings::client_secret_file, kOptional, NonEmpty()},
+    {"certificate_file", &OAuth2Settings::certificate_file, kOptional, NonEmpty()},
+    {"private_key_file", &OAuth2Settings::private_key_file, kOptional, NonEmpty()},
+    {"assertion_algorithm", &OAuth2Settings::assertion_algorithm, R"("RS256")", Any(),
+     cfg::AssertionAlgorithmSyntax},
+    {"token_command", &OAuth2Settings::token_command, kOptional, NonEmpty()},
+    {"ca_file", &OAuth2Settings::ca_file, kOptional, NonEmpty()},
 };
 
 Status ReadAuthMode(const cfg::Context& ctx, const toml::node& node, const std::string& path,
@@ -299,6 +354,7 @@ constexpr Key<Draft> kSections[] = {
     {"inbox", Section<&Config::inbox, kInboxKeys>, kOptional},
     {"outbox", Section<&Config::outbox, kOutboxKeys>, kOptional},
     {"smtp", Section<&Config::smtp, kSmtpKeys>, kOptional},
+    {"oauth2", Section<&Config::oauth2, kOAuth2Keys>, kOptional},
     {"authentication", Section<&Config::authentication, kAuthenticationKeys>, kOptional},
 };
 
@@ -331,7 +387,9 @@ Config Build(Draft&& draft, const std::string& source_name, const std::string& b
   for (std::string* path :
        {&config.inbox.maildir, &config.inbox.password_file, &config.inbox.ca_file,
         &config.outbox.directory, &config.smtp.password_file, &config.smtp.ca_file,
-        &config.authentication.dkim_keys_file}) {
+        &config.authentication.dkim_keys_file, &config.oauth2.client_secret_file,
+        &config.oauth2.certificate_file, &config.oauth2.private_key_file,
+        &config.oauth2.ca_file}) {
     *path = ResolvePath(base_dir, *path);
   }
   for (Shipper& shipper : draft.shippers) {
@@ -382,6 +440,13 @@ bool ParseAuthMode(std::string_view name, AuthMode* out) {
   return false;
 }
 
+bool ParseMailLogin(std::string_view name, MailLogin* out) {
+  if (name == "password") *out = MailLogin::kPassword;
+  else if (name == "oauth2") *out = MailLogin::kOAuth2;
+  else return false;
+  return true;
+}
+
 AuthMode ModeFor(const Config& config, const Shipper& shipper) {
   AuthMode m = config.authentication.mode;
   if (!shipper.authentication.empty()) ParseAuthMode(shipper.authentication, &m);
@@ -399,6 +464,7 @@ Status ParseConfig(std::string_view toml_text, const std::string& source_name,
   if (s.ok()) s = cfg::CheckNoSecrets(ctx, root);
   if (s.ok()) s = cfg::ReadTable(ctx, root, "", std::span<const Key<Draft>>(kSections), &draft);
   draft.authentication.configured = root.contains("authentication");
+  draft.oauth2.configured = root.contains("oauth2");
   if (s.ok()) s = cfg::CheckDraft(ctx, root, draft);
   if (s.ok()) *out = Build(std::move(draft), source_name, base_dir);
   return s;

@@ -29,11 +29,19 @@ struct LimitSettings {
   int max_header_lines = 1000;
 };
 
+// How flexmail logs in to the IMAP and SMTP servers: a password from a
+// file, or an OAuth2 bearer token ([oauth2]).
+enum class MailLogin { kPassword, kOAuth2 };
+// "password", "oauth2".
+bool ParseMailLogin(std::string_view name, MailLogin* out);
+
 // [inbox]: where declarations arrive. Exactly one of maildir / imap_url.
 struct InboxSettings {
   std::string maildir;        // resolved against the config file's folder
   std::string imap_url;       // imaps://host[:port]/INBOX or imap:// (STARTTLS)
   std::string username;
+  MailLogin auth = MailLogin::kPassword;
+  std::string sasl_mechanism;  // oauth2: XOAUTH2 or OAUTHBEARER; "": the server's choice
   std::string password_file;  // resolved; the password is never in the config
   std::string ca_file;        // resolved; empty: the system's CAs
   bool require_tls = true;    // imap:// must upgrade with STARTTLS
@@ -57,6 +65,8 @@ struct OutboxSettings {
 struct SmtpSettings {
   std::string url;            // smtp://host:587 (STARTTLS) or smtps://host:465
   std::string username;
+  MailLogin auth = MailLogin::kPassword;
+  std::string sasl_mechanism;  // oauth2: XOAUTH2 or OAUTHBEARER; "": the server's choice
   std::string password_file;  // resolved
   std::string ca_file;        // resolved
   bool require_tls = true;
@@ -83,6 +93,22 @@ struct AuthenticationSettings {
   std::chrono::seconds failure_reply_interval{3600};
 };
 
+// [oauth2]: where the bearer tokens of auth = "oauth2" come from (README
+// "Microsoft 365"). One credential: a client secret, a certificate and its
+// key (a signed client assertion), or a site's own token_command.
+struct OAuth2Settings {
+  bool configured = false;     // the section is present
+  std::string token_url;       // https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token
+  std::string client_id;
+  std::string scope;           // https://outlook.office365.com/.default
+  std::string client_secret_file;  // resolved
+  std::string certificate_file;    // resolved
+  std::string private_key_file;    // resolved
+  std::string assertion_algorithm = "RS256";  // or PS256
+  std::string token_command;   // run by /bin/sh; prints a token
+  std::string ca_file;         // resolved; trusted for token_url; empty: the system's
+};
+
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
@@ -92,6 +118,7 @@ struct Config {
   InboxSettings inbox;
   OutboxSettings outbox;
   SmtpSettings smtp;
+  OAuth2Settings oauth2;
   AuthenticationSettings authentication;
 };
 

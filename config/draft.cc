@@ -86,12 +86,30 @@ Status CheckShipperSites(const Context& ctx, const toml::table& root, const Ship
 constexpr std::string_view kPasswordReason =
     "passwords go in the file named by password_file, never in the configuration";
 
-bool IsPasswordKey(std::string_view key) {
+constexpr std::string_view kClientSecretReason =
+    "secrets and tokens go in the file named by client_secret_file (or come from "
+    "token_command), never in the configuration";
+
+std::string Lower(std::string_view key) {
   std::string k;
   for (unsigned char c : key) k += static_cast<char>(std::tolower(c));
+  return k;
+}
+
+bool IsPasswordKey(std::string_view key) {
+  const std::string k = Lower(key);
   if (k == "password_file") return false;
   return k == "pass" || k.find("password") != std::string::npos ||
          k.find("passwd") != std::string::npos;
+}
+
+// client_secret, access_token, token, bearer...: [oauth2]'s own keys name
+// files, URLs and commands instead.
+bool IsTokenKey(std::string_view key) {
+  const std::string k = Lower(key);
+  if (k == "client_secret_file" || k == "token_url" || k == "token_command") return false;
+  return k.find("secret") != std::string::npos || k == "token" ||
+         k.find("access_token") != std::string::npos || k.find("bearer") != std::string::npos;
 }
 
 struct Secret {
@@ -111,6 +129,8 @@ void FindSecrets(const toml::node& node, const std::string& path, Secret* first)
       std::string at = JoinPath(path, key.str());
       if (IsPasswordKey(key.str())) {
         Consider(value, std::move(at), std::string(kPasswordReason), first);
+      } else if (IsTokenKey(key.str())) {
+        Consider(value, std::move(at), std::string(kClientSecretReason), first);
       } else {
         FindSecrets(value, at, first);
       }
@@ -156,6 +176,27 @@ Status CheckLimits(const Context& ctx, const toml::table& root, const LimitSetti
       "less than max_csv_bytes " + OtherValue(root, "limits.max_csv_bytes", limits.max_csv_bytes));
 }
 
+// auth = "password" needs the password's file; "oauth2" has no use for one
+// and no use for a mechanism of its own without it.
+Status CheckLogin(const Context& ctx, const toml::table& root, std::string_view section,
+                  MailLogin login, const std::string& password_file, std::string_view why) {
+  const std::string password_path = JoinPath(section, "password_file");
+  const std::string mechanism_path = JoinPath(section, "sasl_mechanism");
+  if (login == MailLogin::kPassword) {
+    if (Has(root, mechanism_path))
+      return ctx.FailPath(root, mechanism_path, "only used with auth = \"oauth2\"");
+    if (password_file.empty()) return FailMissing(ctx, root, section, "password_file", why);
+    return Status::Ok();
+  }
+  if (Has(root, password_path))
+    return ctx.FailPath(root, password_path,
+                        "not used with auth = \"oauth2\" (the token comes from [oauth2])");
+  if (!root.get("oauth2"))
+    return ctx.FailPath(root, JoinPath(section, "auth"),
+                        "needs an [oauth2] section (where the tokens come from)");
+  return Status::Ok();
+}
+
 Status CheckInbox(const Context& ctx, const toml::table& root, const InboxSettings& inbox) {
   const toml::node* table = root.get("inbox");
   if (!table) return Status::Ok();
@@ -174,11 +215,11 @@ Status CheckInbox(const Context& ctx, const toml::table& root, const InboxSettin
   if (imap) {
     if (inbox.username.empty())
       return FailMissing(ctx, root, "inbox", "username", "needed with imap_url");
-    if (inbox.password_file.empty())
-      return FailMissing(ctx, root, "inbox", "password_file", "needed with imap_url");
-    return Status::Ok();
+    return CheckLogin(ctx, root, "inbox", inbox.auth, inbox.password_file,
+                      "needed with imap_url and auth = \"password\"");
   }
-  for (std::string_view key : {"username", "password_file", "ca_file", "require_tls"}) {
+  for (std::string_view key :
+       {"username", "auth", "sasl_mechanism", "password_file", "ca_file", "require_tls"}) {
     std::string path = JoinPath("inbox", key);
     if (Has(root, path)) return ctx.FailPath(root, path, "only used with imap_url");
   }
@@ -198,11 +239,49 @@ Status CheckOutbox(const Context& ctx, const toml::table& root, const OutboxSett
 }
 
 Status CheckSmtp(const Context& ctx, const toml::table& root, const SmtpSettings& smtp) {
-  if (!root.get("smtp") || !smtp.require_auth) return Status::Ok();
+  if (!root.get("smtp")) return Status::Ok();
+  if (!smtp.require_auth) {
+    if (smtp.auth == MailLogin::kOAuth2)
+      return ctx.FailPath(root, "smtp.auth", "oauth2 needs require_auth = true");
+    return Status::Ok();
+  }
   if (smtp.username.empty())
     return FailMissing(ctx, root, "smtp", "username", "needed unless require_auth = false");
-  if (smtp.password_file.empty())
-    return FailMissing(ctx, root, "smtp", "password_file", "needed unless require_auth = false");
+  return CheckLogin(ctx, root, "smtp", smtp.auth, smtp.password_file,
+                    "needed unless require_auth = false or auth = \"oauth2\"");
+}
+
+// One credential, and with a secret or a certificate, where and for what to
+// ask for tokens; token_command alone needs nothing else.
+Status CheckOAuth2(const Context& ctx, const toml::table& root, const OAuth2Settings& o) {
+  const toml::node* table = root.get("oauth2");
+  if (!table) return Status::Ok();
+  const bool secret = Has(root, "oauth2.client_secret_file");
+  const bool certificate = Has(root, "oauth2.certificate_file");
+  const bool key = Has(root, "oauth2.private_key_file");
+  const bool command = Has(root, "oauth2.token_command");
+  if (certificate != key)
+    return FailMissing(ctx, root, "oauth2", certificate ? "private_key_file" : "certificate_file",
+                       "certificate_file and private_key_file go together");
+  if (int(secret) + int(certificate) + int(command) != 1)
+    return ctx.Fail(*table, "oauth2",
+                    "expected exactly one credential: client_secret_file, certificate_file "
+                    "with private_key_file, or token_command");
+  if (command) {
+    for (std::string_view k : {"token_url", "client_id", "scope", "assertion_algorithm", "ca_file"})
+      if (Has(root, JoinPath("oauth2", k)))
+        return ctx.FailPath(root, JoinPath("oauth2", k),
+                            "not used with token_command (the program gets the token)");
+    return Status::Ok();
+  }
+  if (secret && Has(root, "oauth2.assertion_algorithm"))
+    return ctx.FailPath(root, "oauth2.assertion_algorithm",
+                        "only used with certificate_file (a secret signs nothing)");
+  for (auto [k, v] : {std::pair<std::string_view, const std::string*>{"token_url", &o.token_url},
+                      {"client_id", &o.client_id},
+                      {"scope", &o.scope}})
+    if (v->empty())
+      return FailMissing(ctx, root, "oauth2", k, "needed unless token_command is used");
   return Status::Ok();
 }
 
@@ -240,6 +319,7 @@ Status CheckMailChannel(const Context& ctx, const toml::table& root, const Draft
   if (s.ok()) s = CheckInbox(ctx, root, d.inbox);
   if (s.ok()) s = CheckOutbox(ctx, root, d.outbox);
   if (s.ok()) s = CheckSmtp(ctx, root, d.smtp);
+  if (s.ok()) s = CheckOAuth2(ctx, root, d.oauth2);
   // Every reply is sent from mail.address; [mail] itself requires it, so it
   // is missing only when [mail] is.
   if (s.ok() && root.get("inbox") && d.mail.address.empty())

@@ -155,6 +155,29 @@ const char* SmtpUrlSyntax(std::string_view s) {
   return UrlAuthoritySyntax(rest, &path);
 }
 
+const char* MailLoginSyntax(std::string_view s) {
+  MailLogin m;
+  return ParseMailLogin(s, &m) ? nullptr : "expected password or oauth2";
+}
+
+const char* SaslMechanismSyntax(std::string_view s) {
+  return s == "XOAUTH2" || s == "OAUTHBEARER" ? nullptr : "expected XOAUTH2 or OAUTHBEARER";
+}
+
+// The secret or the signed assertion goes there: TLS only.
+const char* TokenUrlSyntax(std::string_view s) {
+  if (!s.starts_with("https://")) return "must start with https://";
+  std::string_view path;
+  if (const char* why = UrlAuthoritySyntax(s.substr(8), &path)) return why;
+  if (path.find_first_of("?#") != std::string_view::npos)
+    return "no query or fragment: the token endpoint's URL as the provider gives it";
+  return nullptr;
+}
+
+const char* AssertionAlgorithmSyntax(std::string_view s) {
+  return s == "RS256" || s == "PS256" ? nullptr : "expected RS256 or PS256";
+}
+
 const char* AuthModeSyntax(std::string_view s) {
   AuthMode m;
   return ParseAuthMode(s, &m) ? nullptr

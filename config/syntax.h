@@ -30,5 +30,9 @@ const char* NameserverSyntax(std::string_view s);    // 127.0.0.1 or 127.0.0.1:5
 const char* AuthservIdSyntax(std::string_view s);    // mx.operator.example, microsoft365
 const char* PathSyntax(std::string_view s);          // a file name, not empty
 const char* FolderSyntax(std::string_view s);        // Processed
+const char* MailLoginSyntax(std::string_view s);     // password | oauth2
+const char* SaslMechanismSyntax(std::string_view s); // XOAUTH2 | OAUTHBEARER
+const char* TokenUrlSyntax(std::string_view s);      // https://host[:port]/path
+const char* AssertionAlgorithmSyntax(std::string_view s);  // RS256 | PS256
 
 }  // namespace flexmail::cfg

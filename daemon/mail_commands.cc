@@ -126,12 +126,13 @@ int CmdIngest(Context& c, const IngestArgs& a) {
 int CmdRun(Context& c, const RunArgs& a) {
   if (!AuthenticationStated(c)) return kExitUsage;
   std::string error;
-  auto mailbox = MakeMailbox(c.config, &error);
+  std::shared_ptr<TokenSource> tokens = MakeOAuth2Tokens(c.config, &error);
+  auto mailbox = error.empty() ? MakeMailbox(c.config, tokens, &error) : nullptr;
   if (!mailbox) {
     c.err << "flexmail: " << error << "\n";
     return kExitUsage;
   }
-  auto sender = MakeSender(c.config, &error);
+  auto sender = MakeSender(c.config, tokens, &error);
   if (!sender && !error.empty()) {
     c.err << "flexmail: " << error << "\n";
     return kExitUsage;

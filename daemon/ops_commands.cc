@@ -47,6 +47,9 @@ Status ReadHealth(Context& c, Health* h) {
   if (!h->polled) h->problems.push_back("no successful poll recorded");
   else if (c.clock.Now() - h->ok_poll.finished_at > limit)
     h->problems.push_back("last successful poll older than 3 poll intervals");
+  if (h->last_found && !h->last_poll.ok && h->last_poll.needs_operator)
+    h->problems.push_back("the last poll failed and will until an operator acts: " +
+                          h->last_poll.error);
   if (h->by_state["FAILED"] > 0)
     h->problems.push_back(std::to_string(h->by_state["FAILED"]) + " reply(ies) FAILED");
   int temp_failures = 0;

@@ -224,12 +224,14 @@ PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop,
   if (!s.ok()) {
     rec.ok = false;
     rec.error = "inbox " + mailbox_->name() + ": " + Printable(s.ToString());
+    rec.needs_operator = s.kind() == Status::Kind::kPermanent;
     mailbox_->Close();  // a fresh connection next time
   }
   Status d = drained ? *drained : DrainOutbox(stats, stop);
   if (!d.ok()) {
     rec.ok = false;
     rec.error += (rec.error.empty() ? "" : "; ") + ("outbox: " + Printable(d.ToString()));
+    rec.needs_operator = rec.needs_operator || d.kind() == Status::Kind::kPermanent;
   }
   rec.finished_at = clock_.Now();
   rec.messages_waiting = stats->listed;

@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "mail/imap.h"
+#include "daemon/token_log.h"
 #include "mail/maildir.h"
+#include "mail/oauth2.h"
 #include "mail/outbox_dir.h"
 #include "mail/smtp.h"
 
@@ -14,24 +16,55 @@ namespace {
 
 // Reads a secret: the first line of the file, without its line end. The
 // secret never appears in a message; only the path does.
-bool ReadSecret(const std::string& path, std::string* secret, std::string* error) {
+bool ReadSecret(const std::string& path, std::string* secret, std::string* error,
+                const std::string& what = "password file") {
   std::ifstream in(path);
   if (!in) {
-    *error = "cannot read the password file " + path;
+    *error = "cannot read the " + what + " " + path;
     return false;
   }
   std::getline(in, *secret);
   if (!secret->empty() && secret->back() == '\r') secret->pop_back();
   if (secret->empty()) {
-    *error = "the password file " + path + " is empty";
+    *error = "the " + what + " " + path + " is empty";
     return false;
   }
   return true;
 }
 
+bool UsesOAuth2(const Config& config) {
+  return (!config.inbox.imap_url.empty() && config.inbox.auth == MailLogin::kOAuth2) ||
+         (!config.smtp.url.empty() && config.smtp.auth == MailLogin::kOAuth2);
+}
+
 }  // namespace
 
-std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::string* error) {
+std::shared_ptr<TokenSource> MakeOAuth2Tokens(const Config& config, std::string* error) {
+  if (!UsesOAuth2(config)) return nullptr;
+  const OAuth2Settings& c = config.oauth2;
+  OAuth2Options o;
+  o.token_url = c.token_url;
+  o.client_id = c.client_id;
+  o.scope = c.scope;
+  if (!c.client_secret_file.empty() &&
+      !ReadSecret(c.client_secret_file, &o.client_secret, error,
+                  "oauth2.client_secret_file"))
+    return nullptr;
+  o.certificate_file = c.certificate_file;
+  o.private_key_file = c.private_key_file;
+  o.assertion_algorithm = c.assertion_algorithm;
+  o.ca_file = c.ca_file;
+  std::shared_ptr<TokenSource> source;
+  Status s = MakeTokenSource(o, c.token_command, &source);
+  if (!s.ok()) {
+    *error = s.message();
+    return nullptr;
+  }
+  return LogTokens(std::move(source), c.token_command.empty() ? c.token_url : "token_command");
+}
+
+std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::shared_ptr<TokenSource> tokens,
+                                     std::string* error) {
   const InboxSettings& in = config.inbox;
   if (!in.maildir.empty()) return std::make_unique<MaildirMailbox>(in.maildir);
   if (in.imap_url.empty()) {
@@ -41,7 +74,12 @@ std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::string* error) {
   ImapOptions o;
   o.url = in.imap_url;
   o.username = in.username;
-  if (!ReadSecret(in.password_file, &o.password, error)) return nullptr;
+  if (in.auth == MailLogin::kOAuth2) {
+    o.token_source = std::move(tokens);
+    o.sasl_mechanism = in.sasl_mechanism;
+  } else if (!ReadSecret(in.password_file, &o.password, error)) {
+    return nullptr;
+  }
   o.ca_file = in.ca_file;
   o.require_tls = in.require_tls;
   o.processed_folder = in.processed_folder;
@@ -54,7 +92,8 @@ std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::string* error) {
   return std::make_unique<ImapMailbox>(o);
 }
 
-std::unique_ptr<MailSender> MakeSender(const Config& config, std::string* error) {
+std::unique_ptr<MailSender> MakeSender(const Config& config,
+                                       std::shared_ptr<TokenSource> tokens, std::string* error) {
   const SmtpSettings& smtp = config.smtp;
   if (smtp.url.empty()) {
     if (config.outbox.directory.empty()) return nullptr;
@@ -70,8 +109,13 @@ std::unique_ptr<MailSender> MakeSender(const Config& config, std::string* error)
   SmtpOptions o;
   o.url = smtp.url;
   o.username = smtp.username;
-  if (!smtp.password_file.empty() && !ReadSecret(smtp.password_file, &o.password, error))
+  if (smtp.auth == MailLogin::kOAuth2) {
+    o.token_source = std::move(tokens);
+    o.sasl_mechanism = smtp.sasl_mechanism;
+  } else if (!smtp.password_file.empty() &&
+             !ReadSecret(smtp.password_file, &o.password, error)) {
     return nullptr;
+  }
   o.ca_file = smtp.ca_file;
   o.require_tls = smtp.require_tls;
   o.require_auth = smtp.require_auth;

@@ -121,6 +121,9 @@ struct PollRecord {
   Instant finished_at{};
   bool ok = true;
   std::string error;        // printable, no secrets
+  // The failure will last until an operator fixes the configuration, the
+  // credentials or the server (a kPermanent status), not the weather.
+  bool needs_operator = false;
   int messages_waiting = 0; // listed in the inbox at this poll
   int messages_processed = 0;
 };

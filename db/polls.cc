@@ -15,11 +15,12 @@ Status InsertPoll(sqlite3* db, const PollRecord& p) {
   Statement st;
   Status s = Statement::Prepare(db,
       "INSERT INTO polls (started_at, started_at_local, finished_at, finished_at_local, ok, "
-      "error, messages_waiting, messages_processed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st);
+      "error, needs_operator, messages_waiting, messages_processed) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
   if (s.ok()) {
     s = st.BindAll(FormatUtcIso(p.started_at), FormatLocalIso(p.started_at),
                    FormatUtcIso(p.finished_at), FormatLocalIso(p.finished_at), p.ok, p.error,
-                   p.messages_waiting, p.messages_processed).Run();
+                   !p.ok && p.needs_operator, p.messages_waiting, p.messages_processed).Run();
   }
   return s;
 }
@@ -43,6 +44,7 @@ Status PollFromRow(const Statement& st, PollRecord* p) {
   p->error = st.Text(3);
   p->messages_waiting = static_cast<int>(st.Int(4));
   p->messages_processed = static_cast<int>(st.Int(5));
+  p->needs_operator = st.Int(6) != 0;
   return s;
 }
 
@@ -50,8 +52,8 @@ Status PollFromRow(const Statement& st, PollRecord* p) {
 Status LatestPoll(sqlite3* db, std::string_view where, bool* found, PollRecord* out) {
   Statement st;
   Status s = Statement::Prepare(db,
-      "SELECT started_at, finished_at, ok, error, messages_waiting, messages_processed "
-      "FROM polls " + std::string(where) + " ORDER BY id DESC LIMIT 1", &st);
+      "SELECT started_at, finished_at, ok, error, messages_waiting, messages_processed, "
+      "needs_operator FROM polls " + std::string(where) + " ORDER BY id DESC LIMIT 1", &st);
   *found = false;
   if (!s.ok()) return s;
   return st.ForEach([&] {

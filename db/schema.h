@@ -37,5 +37,8 @@ std::string_view MessagesViewWithAuthenticationSql();
 // Communication tests: outcome TEST, replies without a declaration
 // (migration 7), in schema_tests_outcome.cc.
 std::string_view CommunicationTestSql();
+// Polls that failed in a way only an operator can fix (migration 8), in
+// schema_mail.cc.
+std::string_view PollsNeedOperatorSql();
 
 }  // namespace flexmail

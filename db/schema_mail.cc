@@ -179,6 +179,31 @@ std::string_view MailSchemaSql() { return kMailSql; }
 
 std::string_view DeclarationKeySql() { return kDeclarationKeySql; }
 
+// Migration 8: a poll that failed because of the configuration or the
+// server's answer to our credentials (refused login, refused OAuth2 client,
+// untrusted certificate, unusable relay) will fail again until someone acts:
+// `status` says so at once instead of waiting for three poll intervals.
+std::string_view PollsNeedOperatorSql() {
+  return R"sql(
+ALTER TABLE polls ADD COLUMN needs_operator INTEGER NOT NULL DEFAULT 0
+  CHECK (needs_operator IN (0, 1));
+DROP VIEW IF EXISTS v_polls;
+CREATE VIEW v_polls AS
+SELECT p.id,
+       p.started_at_local AS started,
+       p.finished_at_local AS finished,
+       CAST(round((julianday(p.finished_at) - julianday(p.started_at)) * 86400000) AS INTEGER)
+         AS duration_ms,
+       p.ok,
+       p.error,
+       p.needs_operator,
+       p.messages_waiting AS waiting,
+       p.messages_processed AS processed
+  FROM polls p
+ ORDER BY p.id DESC;
+)sql";
+}
+
 std::string_view MessagesViewWithAuthenticationSql() {
   return R"sql(
 CREATE VIEW v_messages AS

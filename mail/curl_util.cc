@@ -1,6 +1,7 @@
 #include "mail/curl_util.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -135,6 +136,25 @@ void CurlEasy::Prepare(const CurlCommonOptions& o) {
   curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &AbortWhenAsked);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+}
+
+void SetOAuth2Login(CURL* h, const std::string& token, const std::string& mechanism) {
+  const std::string options =
+      mechanism.empty() ? "AUTH=OAUTHBEARER;AUTH=XOAUTH2" : "AUTH=" + mechanism;
+  curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS, options.c_str());  // curl copies it
+  curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, token.c_str());
+  curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 1L);
+}
+
+std::string CheckSaslMechanism(const std::string& mechanism, std::string* canonical) {
+  std::string upper;
+  for (char c : mechanism) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!upper.empty() && upper != "XOAUTH2" && upper != "OAUTHBEARER") {
+    return "SASL mechanism '" + PrintableText(mechanism) +
+           "' is not an OAuth2 one (expected XOAUTH2 or OAUTHBEARER)";
+  }
+  *canonical = upper;
+  return "";
 }
 
 std::string CurlEasy::error_text() const { return PrintableText(error_); }

@@ -149,6 +149,17 @@ struct ServerUrl {
 // Returns "" or an error that does not quote the URL (it may hold a password).
 std::string ParseServerUrl(const std::string& url, ServerUrl* out);
 
+// SASL with an OAuth2 bearer token instead of a password: `mechanism` is
+// "XOAUTH2" or "OAUTHBEARER" to force one, "" for whichever of the two the
+// server offers (OAUTHBEARER first). No other mechanism is tried, so a server
+// that offers neither fails the login instead of getting a password.
+// curl keeps a connection for the token it was opened with (a new token
+// opens a new one); only one is kept, so the superseded one is closed.
+void SetOAuth2Login(CURL* h, const std::string& token, const std::string& mechanism);
+// "" when `mechanism` is "", XOAUTH2 or OAUTHBEARER (any case; *canonical
+// gets its upper case), else the error.
+std::string CheckSaslMechanism(const std::string& mechanism, std::string* canonical);
+
 // curl's error buffer text if any, else curl's generic text for `code`.
 std::string CurlErrorText(CURLcode code, const std::string& error_buffer);
 

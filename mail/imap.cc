@@ -74,6 +74,7 @@ ImapMailbox::ImapMailbox(ImapOptions options) : options_(std::move(options)) {
   config_error_ = ParseImapUrl(options_.url, &scheme_, &authority_, &host_, &mailbox_);
   if (config_error_.empty()) config_error_ = CheckFolders(options_, mailbox_);
   if (config_error_.empty() && options_.username.empty()) config_error_ = "IMAP username is empty";
+  if (config_error_.empty()) config_error_ = CheckSaslMechanism(options_.sasl_mechanism, &mechanism_);
   if (config_error_.empty() && options_.metadata_batch == 0) {
     config_error_ = "IMAP metadata batch size must be at least 1";
   }
@@ -105,6 +106,10 @@ ImapMailbox::Reply ImapMailbox::Run(const std::string& url, const std::string& c
   const bool lost = reply.code == CURLE_RECV_ERROR || reply.code == CURLE_SEND_ERROR ||
                     reply.code == CURLE_GOT_NOTHING;
   if (lost && reply.reused_connection) reply = RunOnce(url, command, max_body);
+  if (RetryWithFreshToken(reply)) {
+    options_.token_source->Refused(reply.token);
+    reply = RunOnce(url, command, max_body);
+  }
   return reply;
 }
 
@@ -116,13 +121,24 @@ ImapMailbox::Reply ImapMailbox::RunOnce(const std::string& url, const std::strin
     reply.code = CURLE_OUT_OF_MEMORY;
     return reply;
   }
+  if (options_.token_source) {
+    reply.token_status = options_.token_source->Get(&reply.token);
+    if (!reply.token_status.ok()) {
+      reply.code = CURLE_LOGIN_DENIED;
+      return reply;
+    }
+  }
   CURL* h = easy_->get();
   easy_->Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
                   options_.request_timeout});
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
   if (!command.empty()) curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command.c_str());
   curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
-  curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
+  if (options_.token_source) {
+    SetOAuth2Login(h, reply.token, mechanism_);
+  } else {
+    curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
+  }
   if (scheme_ == "imap") {
     curl_easy_setopt(h, CURLOPT_USE_SSL,
                      static_cast<long>(options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
@@ -193,8 +209,15 @@ Status ImapMailbox::Failure(const Reply& r, const std::string& what) const {
   return Status::Transient("IMAP " + what + " on " + where + " failed: " + r.curl_error);
 }
 
+bool ImapMailbox::RetryWithFreshToken(const Reply& r) const {
+  return options_.token_source && r.token_status.ok() && r.code == CURLE_LOGIN_DENIED &&
+         !r.curl_error.starts_with("Select failed") &&
+         !imap::HasResponseCode(r.refusal, "UNAVAILABLE");
+}
+
 // curl reports a refused login and a refused SELECT with the same code.
 Status ImapMailbox::LoginFailure(const Reply& r) const {
+  if (!r.token_status.ok()) return r.token_status;
   const std::string where = scheme_ + "://" + authority_;
   const std::string server = r.refusal.empty() ? "" : ": " + r.refusal;
   if (imap::HasResponseCode(r.refusal, "UNAVAILABLE")) {
@@ -203,6 +226,12 @@ Status ImapMailbox::LoginFailure(const Reply& r) const {
   }
   if (r.curl_error.starts_with("Select failed")) {
     return Status::Permanent("IMAP mailbox " + name() + " cannot be opened" + server);
+  }
+  if (options_.token_source) {
+    // curl's own words when the server offers no OAuth2 mechanism.
+    const std::string why = r.refusal.empty() ? ": " + r.curl_error : server;
+    return Status::Permanent("IMAP server " + where + " refused the OAuth2 token of user " +
+                             PrintableText(options_.username) + why);
   }
   return Status::Permanent("IMAP login refused for user " + PrintableText(options_.username) +
                            " at " + where + server);

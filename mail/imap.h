@@ -26,7 +26,17 @@
 // Errors: see Failure() in imap.cc; in short, network trouble and timeouts
 // are kTransient, refused credentials, untrusted certificates, a missing
 // STARTTLS and bad configuration are kPermanent. Messages never carry the
-// password. Not thread safe.
+// password.
+//
+// OAuth2 (token_source set): each request logs in with the source's current
+// token. A renewed token gets a new connection (curl ties a connection to
+// the token it was opened with), so a kept connection never outlives its
+// token. A login refused with a token is tried once more with a fresh one
+// (the token may have been revoked or expired early); refused again, it is
+// kPermanent and quotes the server. A source that cannot give a token
+// makes the request fail with the source's own status (kTransient while the
+// identity provider is unreachable: the poll is retried, nothing is lost).
+// Messages never carry the token. Not thread safe.
 #pragma once
 
 #include <chrono>
@@ -38,6 +48,7 @@
 #include <vector>
 
 #include "mail/mailbox.h"
+#include "mail/token_source.h"
 
 namespace flexmail {
 
@@ -49,6 +60,11 @@ struct ImapOptions {
   std::string url;
   std::string username;
   std::string password;  // the secret itself; reading a password file is the caller's job
+  // OAuth2 instead of the password when set: SASL OAUTHBEARER or XOAUTH2
+  // with a token from here, username = the mailbox's address.
+  std::shared_ptr<TokenSource> token_source;
+  // "XOAUTH2" or "OAUTHBEARER" forces one; "": whichever the server offers.
+  std::string sasl_mechanism;
   std::string ca_file;   // PEM bundle to trust; empty = the system CA bundle
   // imap:// only: refuse to go on when the server does not offer STARTTLS.
   bool require_tls = true;
@@ -108,11 +124,16 @@ class ImapMailbox final : public Mailbox {
     std::string refusal;       // the server line explaining a failure, printable
     std::string recent;        // the last response lines (COPYUID may be in a tagged OK)
     bool reused_connection = false;
+    Status token_status;       // no token could be had: nothing was sent
+    std::string token;         // the token this request logged in with
   };
   Reply Run(const std::string& url, const std::string& command, std::size_t max_body);
   Reply RunOnce(const std::string& url, const std::string& command, std::size_t max_body);
   Status Failure(const Reply& r, const std::string& what) const;
   Status LoginFailure(const Reply& r) const;
+  // A login refused with a token that may have expired or been revoked:
+  // the source is told and the request tried once more.
+  bool RetryWithFreshToken(const Reply& r) const;
   Status CommandRefused(const Reply& r, const std::string& what) const;
   Status EnsureFolders();
   Status EnsureFolder(const std::string& folder);
@@ -141,6 +162,7 @@ class ImapMailbox final : public Mailbox {
   std::string authority_;     // "host:port" as given
   std::string host_;
   std::string mailbox_;       // decoded, e.g. "INBOX"
+  std::string mechanism_;     // upper case; "" = OAUTHBEARER or XOAUTH2
   std::unique_ptr<CurlEasy> easy_;
   std::vector<std::string> caps_;  // empty = not known for this connection
   bool folders_ready_ = false;

@@ -99,6 +99,8 @@ SmtpSender::SmtpSender(SmtpOptions options)
     config_error_ = "SMTP url must start with smtp:// or smtps://";
   } else if (options_.require_auth && options_.username.empty()) {
     config_error_ = "SMTP require_auth is set but no username is configured";
+  } else {
+    config_error_ = CheckSaslMechanism(options_.sasl_mechanism, &mechanism_);
   }
   endpoint_ = url.scheme + "://" + url.authority;
   host_ = url.host;
@@ -121,25 +123,54 @@ SendResult SmtpSender::Send(const std::string& from, const std::vector<std::stri
     rcpt.reset(next);
   }
   const std::string mail_from = "<" + from + ">";
-  Attempt a = Transfer(mail_from, rcpt.get(), raw, false);
-  // The server may close an idle connection at any time; that says nothing
-  // about the relay. Should the message have been accepted just before the
-  // drop, it goes twice: replies are sent at least once, never lost.
-  if (!a.opened_connection && LooksDropped(a.code, a.response)) {
-    a = Transfer(mail_from, rcpt.get(), raw, true);
+  std::string token;
+  SendResult failed;
+  if (!GetToken(&token, &failed)) return failed;
+  Attempt a = TransferOnLiveConnection(mail_from, rcpt.get(), raw, token);
+  // A token refused at AUTH may have been revoked or have expired early: one
+  // more try with a fresh one (5xx only: 4xx says "later", not "bad token").
+  if (!token.empty() && a.code == CURLE_LOGIN_DENIED && !(a.response >= 400 && a.response < 500)) {
+    options_.token_source->Refused(token);
+    if (!GetToken(&token, &failed)) return failed;
+    a = Transfer(mail_from, rcpt.get(), raw, true, token);
   }
   return Classify(a);
 }
 
+bool SmtpSender::GetToken(std::string* token, SendResult* failed) {
+  token->clear();
+  if (!options_.token_source) return true;
+  const Status s = options_.token_source->Get(token);
+  if (s.ok()) return true;
+  *failed = Result(s.kind() == Status::Kind::kTransient ? SendOutcome::kTransient
+                                                        : SendOutcome::kRelayUnusable,
+                   "not sent: no OAuth2 token for SMTP: " + s.message());
+  return false;
+}
+
+// The server may close an idle connection at any time; that says nothing
+// about the relay. Should the message have been accepted just before the
+// drop, it goes twice: replies are sent at least once, never lost.
+SmtpSender::Attempt SmtpSender::TransferOnLiveConnection(const std::string& mail_from,
+                                                         curl_slist* rcpt, const std::string& raw,
+                                                         const std::string& token) {
+  Attempt a = Transfer(mail_from, rcpt, raw, false, token);
+  if (!a.opened_connection && LooksDropped(a.code, a.response)) {
+    a = Transfer(mail_from, rcpt, raw, true, token);
+  }
+  return a;
+}
+
 SmtpSender::Attempt SmtpSender::Transfer(const std::string& mail_from, curl_slist* rcpt,
-                                         const std::string& raw, bool fresh) {
+                                         const std::string& raw, bool fresh,
+                                         const std::string& token) {
   ReplyLines lines("235");  // 235: "authentication successful", and nothing else
   Upload up;
   up.raw = &raw;
   up.auth_proof = options_.require_auth ? &lines : nullptr;
   up.connection_authenticated = connection_authenticated_;
   BoundedSink ignored(64 * 1024);  // SMTP has no body to download
-  SetUp(mail_from, rcpt, &up, fresh);
+  SetUp(mail_from, rcpt, &up, fresh, token);
   lines.Attach(easy_->get());
   ignored.AttachBody(easy_->get());
 
@@ -158,7 +189,7 @@ SmtpSender::Attempt SmtpSender::Transfer(const std::string& mail_from, curl_slis
 }
 
 void SmtpSender::SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* upload,
-                       bool fresh) {
+                       bool fresh, const std::string& token) {
   CURL* h = easy_->get();
   easy_->Prepare({options_.ca_file, options_.connect_timeout, options_.low_speed_timeout,
                   options_.request_timeout});
@@ -169,7 +200,11 @@ void SmtpSender::SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* u
   }
   if (!options_.username.empty()) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
+    if (token.empty()) {
+      curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
+    } else {
+      SetOAuth2Login(h, token, mechanism_);
+    }
   }
   curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, &OnNewSocket);
   curl_easy_setopt(h, CURLOPT_SOCKOPTDATA, &upload->opened_connection);
@@ -207,10 +242,14 @@ SendResult SmtpSender::Classify(const Attempt& a) const {
   }
   if (code == CURLE_LOGIN_DENIED) {
     const bool later = response >= 400 && response < 500;
+    const std::string what = options_.token_source ? "OAuth2 token" : "login";
+    // curl's own words when the server offers no OAuth2 mechanism (no
+    // refusal to quote then: the last reply is EHLO's 250).
+    const bool refused_by_server = response >= 400 && response < 600;
+    const std::string why = options_.token_source && !refused_by_server ? error : line;
     return Result(later ? SendOutcome::kTransient : SendOutcome::kRelayUnusable,
-                  std::string(later ? "SMTP login temporarily refused" : "SMTP login refused") +
-                      " for user " + PrintableText(options_.username) + " at " + endpoint_ +
-                      ": " + line);
+                  "SMTP " + what + (later ? " temporarily refused" : " refused") + " for user " +
+                      PrintableText(options_.username) + " at " + endpoint_ + ": " + why);
   }
   if (code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_URL_MALFORMAT) {
     return Result(SendOutcome::kRelayUnusable, "SMTP url " + endpoint_ + " unusable: " + error);

@@ -18,7 +18,14 @@
 // Outcome: kSent on 250 after DATA; kPermanent for a 5xx reply, refused
 // credentials (535), TLS trust failures, a missing STARTTLS or AUTH, bad
 // configuration or addresses; kTransient for 4xx replies, network failures
-// and timeouts. detail is the server's reply line that decided it, or our
+// and timeouts.
+//
+// OAuth2 (token_source set): AUTH OAUTHBEARER or XOAUTH2 with the source's
+// current token instead of the password. A renewed token gets a new
+// connection; a login refused with a token is tried once more with a fresh
+// one, then kRelayUnusable quoting the server. No token to be had: the
+// source's kTransient stays kTransient (the reply waits), its kPermanent is
+// kRelayUnusable. detail is the server's reply line that decided it, or our
 // own explanation, printable and bounded; never the password.
 // Thread safe as long as each thread uses its own SmtpSender.
 #pragma once
@@ -30,6 +37,7 @@
 #include <vector>
 
 #include "mail/mailbox.h"
+#include "mail/token_source.h"
 
 struct curl_slist;
 
@@ -42,6 +50,10 @@ struct SmtpOptions {
   std::string url;
   std::string username;  // empty: no AUTH (then require_auth must be false)
   std::string password;  // the secret itself; reading a password file is the caller's job
+  // OAuth2 instead of the password when set (username = the mailbox address).
+  std::shared_ptr<TokenSource> token_source;
+  // "XOAUTH2" or "OAUTHBEARER" forces one; "": whichever the server offers.
+  std::string sasl_mechanism;
   std::string ca_file;   // PEM bundle to trust; empty = the system CA bundle
   // smtp:// only: refuse a server that does not offer STARTTLS.
   bool require_tls = true;
@@ -72,9 +84,15 @@ class SmtpSender final : public MailSender {
   // One SMTP transaction on the kept connection, or on a new one when
   // `fresh` is set or none is alive.
   Attempt Transfer(const std::string& mail_from, curl_slist* rcpt, const std::string& raw,
-                   bool fresh);
+                   bool fresh, const std::string& token);
+  // Transfer, on a new connection should the kept one have been dropped.
+  Attempt TransferOnLiveConnection(const std::string& mail_from, curl_slist* rcpt,
+                                   const std::string& raw, const std::string& token);
   // The options of one transfer; `upload` is the DATA source read by curl.
-  void SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* upload, bool fresh);
+  void SetUp(const std::string& mail_from, curl_slist* rcpt, Upload* upload, bool fresh,
+             const std::string& token);
+  // The token to log in with ("" without OAuth2); a failed result when none.
+  bool GetToken(std::string* token, SendResult* failed);
   SendResult Classify(const Attempt& a) const;
 
   SmtpOptions options_;
@@ -84,6 +102,7 @@ class SmtpSender final : public MailSender {
   std::string config_error_;  // set by the constructor when the options are unusable
   std::string endpoint_;      // "smtp://host:port", for messages
   std::string host_;
+  std::string mechanism_;     // upper case; "" = OAUTHBEARER or XOAUTH2
 };
 
 }  // namespace flexmail

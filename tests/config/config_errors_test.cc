@@ -22,7 +22,7 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 
 const std::string kSections =
     "expected one of: database, rules, meshes, sites, contracts, shippers, "
-    "mail, limits, inbox, outbox, smtp, authentication";
+    "mail, limits, inbox, outbox, smtp, oauth2, authentication";
 const std::string kSenderReason =
     "expected an address local@domain.example or a domain @domain.example";
 const std::string kPasswordReason =
@@ -243,7 +243,7 @@ const BadCase kCases[] = {
     {"ImapWithoutUsername", R"(username = "declarations")", "",
      "flexmail.toml:69: inbox.username: required key is missing (needed with imap_url)"},
     {"ImapWithoutPasswordFile", R"(password_file = "secrets/imap.pass")", "",
-     "flexmail.toml:69: inbox.password_file: required key is missing (needed with imap_url)"},
+     "flexmail.toml:69: inbox.password_file: required key is missing (needed with imap_url and auth = \"password\")"},
     {"MaildirWithUsername", R"(imap_url = "imaps://imap.flexmail.example:993/INBOX")",
      R"(maildir = "Maildir")",
      R"(flexmail.toml:71: inbox.username = "declarations": only used with imap_url)"},
@@ -278,7 +278,8 @@ const BadCase kCases[] = {
      "flexmail.toml:80: inbox.low_speed_time = 0: must be between 1 and 600"},
     {"UnknownInboxKey", "poll_interval = 45", "poll_intervall = 45",
      "flexmail.toml:78: inbox.poll_intervall = 45: unknown key; expected one of: maildir, "
-     "imap_url, username, password_file, ca_file, require_tls, processed_folder, "
+     "imap_url, username, auth, sasl_mechanism, password_file, ca_file, require_tls, "
+     "processed_folder, "
      "rejected_folder, ignored_folder, poll_interval, connect_timeout, low_speed_time"},
     // Passwords, wherever they are written: the value is never quoted.
     {"PasswordInInbox", R"(password_file = "secrets/imap.pass")",
@@ -369,7 +370,7 @@ const BadCase kCases[] = {
      "files of its signing certificates or their issuing CAs)"},
     {"SmtpWithoutPasswordFile", R"(password_file = "secrets/smtp.pass")", "",
      "flexmail.toml:88: smtp.password_file: required key is missing (needed unless "
-     "require_auth = false)"},
+     "require_auth = false or auth = \"oauth2\")"},
     {"RequireAuthIsABoolean", "require_auth = true", "require_auth = 1",
      "flexmail.toml:94: smtp.require_auth = 1: expected true or false"},
     {"NoSmtpConnectTimeout", "connect_timeout = 20", "connect_timeout = 0",

@@ -138,7 +138,7 @@ INSERT INTO outbox (declaration_id, message_id, from_address, recipients, raw, s
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 7);
+  EXPECT_EQ(ledger->schema_version(), 8);
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 2u);
@@ -192,7 +192,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 7);
+  EXPECT_EQ(ledger->schema_version(), 8);
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT judged_at FROM declarations"), "NULL");
   EXPECT_EQ(raw.One("SELECT judged FROM v_declarations"), "2026-12-03T10:00:00.000+01:00");
@@ -217,14 +217,14 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 7);
+  EXPECT_EQ(ledger->schema_version(), 8);
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger->Shortages(&shortages).ok());
   EXPECT_EQ(shortages.size(), 1u);
   MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
   EXPECT_TRUE(ledger->RecordMessage(&m).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "7");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "8");
 }
 
 TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
@@ -247,7 +247,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 7);
+  EXPECT_EQ(ledger->schema_version(), 8);
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 1u);
@@ -263,7 +263,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ASSERT_TRUE(ledger->RecordMessage(&m).ok());
   std::vector<std::vector<std::string>> rows = {{"1", "NULL"}, {"2", m.declaration_key}};
   EXPECT_EQ(RawDb(path).Rows("SELECT id, declaration_key FROM messages ORDER BY id"), rows);
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "7");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "8");
 }
 
 // A messages row with one column changed from a valid one.

@@ -269,16 +269,21 @@ DaemonBed::DaemonBed(const DaemonConfig& c) {
   }
   dir_ = templ;
   std::ofstream out(config());
+  auto login = [&c](const std::string& password_file) {
+    return c.oauth2.empty() ? "password_file = \"" + password_file + "\"\n"
+                            : std::string("auth = \"oauth2\"\n");
+  };
   out << kReferential << "[inbox]\nimap_url = \"" << c.imap_url << "\"\nusername = \""
-      << kDaemonUser << "\"\npassword_file = \"" << c.imap_password_file << "\"\n";
+      << kDaemonUser << "\"\n" << login(c.imap_password_file);
   if (!c.imap_ca_file.empty()) out << "ca_file = \"" << c.imap_ca_file << "\"\n";
   out << "poll_interval = 1\nconnect_timeout = 2\nlow_speed_time = 5\n"
-      << "[smtp]\nurl = \"" << c.smtp_url << "\"\nusername = \"" << kDaemonUser
-      << "\"\npassword_file = \"" << c.smtp_password_file << "\"\n";
+      << "[smtp]\nurl = \"" << c.smtp_url << "\"\nusername = \"" << kDaemonUser << "\"\n"
+      << login(c.smtp_password_file);
   if (!c.smtp_ca_file.empty()) out << "ca_file = \"" << c.smtp_ca_file << "\"\n";
   out << "connect_timeout = 2\nlow_speed_time = 5\n"
       << "[outbox]\nretry_initial = 1\nretry_max = 2\n"
       << "[authentication]\n" << c.authentication;
+  if (!c.oauth2.empty()) out << "[oauth2]\n" << c.oauth2;
   if (!out) ADD_FAILURE() << "cannot write " << config();
 }
 

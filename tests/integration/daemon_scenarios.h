@@ -78,6 +78,9 @@ struct DaemonConfig {
   std::string smtp_url, smtp_password_file, smtp_ca_file;
   // The body of [authentication]; scenarios about other things state "none".
   std::string authentication = "mode = \"none\"\n";
+  // The body of [oauth2]; when set, [inbox] and [smtp] log in with auth =
+  // "oauth2" instead of their password files.
+  std::string oauth2;
   // The stack's IMAPS INBOX and STARTTLS submission port, as user flexmail.
   static DaemonConfig For(const MailStack& stack);
 };
