@@ -18,12 +18,15 @@ std::string Reason(const std::string& message) {
 
 class LoggedTokens final : public TokenSource {
  public:
-  LoggedTokens(std::shared_ptr<TokenSource> inner, std::string from)
-      : inner_(std::move(inner)), from_(std::move(from)) {}
+  LoggedTokens(std::shared_ptr<CachingTokenSource> inner, std::string from)
+      : inner_(std::move(inner)), from_(std::move(from)) {
+    NoteWarning();
+  }
 
   Status Get(std::string* token) override {
     Status s = inner_->Get(token);
     std::lock_guard<std::mutex> lock(mu_);
+    NoteWarning();
     if (!s.ok()) {
       NoteFailure(s);
       return s;
@@ -43,6 +46,13 @@ class LoggedTokens final : public TokenSource {
   }
 
  private:
+  void NoteWarning() {
+    std::string w = inner_->last_warning();
+    if (w == warning_) return;
+    warning_ = std::move(w);
+    if (!warning_.empty()) LogWarn("OAuth2: " + Printable(warning_, 400));
+  }
+
   void NoteFailure(const Status& s) {
     const std::string reason = Reason(s.message());
     if (reason == failure_) return;
@@ -55,8 +65,9 @@ class LoggedTokens final : public TokenSource {
     }
   }
 
-  std::shared_ptr<TokenSource> inner_;
+  std::shared_ptr<CachingTokenSource> inner_;
   const std::string from_;
+  std::string warning_;         // the warning last logged
   std::mutex mu_;
   std::string failure_;         // the reason last logged; "" while tokens come
   std::size_t token_id_ = 0;
@@ -64,7 +75,8 @@ class LoggedTokens final : public TokenSource {
 
 }  // namespace
 
-std::shared_ptr<TokenSource> LogTokens(std::shared_ptr<TokenSource> source, std::string from) {
+std::shared_ptr<TokenSource> LogTokens(std::shared_ptr<CachingTokenSource> source,
+                                       std::string from) {
   return std::make_shared<LoggedTokens>(std::move(source), std::move(from));
 }
 

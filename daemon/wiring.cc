@@ -54,7 +54,7 @@ std::shared_ptr<TokenSource> MakeOAuth2Tokens(const Config& config, std::string*
   o.private_key_file = c.private_key_file;
   o.assertion_algorithm = c.assertion_algorithm;
   o.ca_file = c.ca_file;
-  std::shared_ptr<TokenSource> source;
+  std::shared_ptr<CachingTokenSource> source;
   Status s = MakeTokenSource(o, c.token_command, &source);
   if (!s.ok()) {
     *error = s.message();

@@ -80,20 +80,60 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
   // Given a success then a failure, v_polls shows the failure first, with local times and durations.
   EXPECT_EQ(raw_->Rows("SELECT * FROM v_polls"),
             (Rows{{"2", "2026-12-03T10:30:30.000+01:00", "2026-12-03T10:30:31.250+01:00", "1250",
-                   "0", "imap: connection refused", "0", "0"},
+                   "0", "imap: connection refused", "0", "0", "0"},
                   {"1", "2026-12-03T10:30:00.000+01:00", "2026-12-03T10:30:01.250+01:00", "1250",
-                   "1", "", "1", "1"}}));
+                   "1", "", "0", "1", "1"}}));
 }
 
-// What migrations 6 (authentication) and 5 (RULES §9, judged_at) add,
-// taken away to make an older ledger.
-constexpr const char* kUndoMigrations5And6 =
+// What migrations 8 (polls.needs_operator), 6 (authentication) and 5
+// (RULES §9, judged_at) add, taken away to make an older ledger.
+constexpr const char* kUndoMigrations5To8 =
+    "DROP VIEW v_polls; ALTER TABLE polls DROP COLUMN needs_operator; "
     "DROP INDEX messages_auth_failures; DROP VIEW v_messages; "
     "ALTER TABLE messages DROP COLUMN auth_method; ALTER TABLE messages DROP COLUMN auth_result; "
     "ALTER TABLE messages DROP COLUMN auth_detail; ALTER TABLE messages DROP COLUMN shipper; "
     "DROP INDEX programmes_by_site_day; DROP VIEW v_declarations; "
     "ALTER TABLE declarations DROP COLUMN judged_at_local; "
     "ALTER TABLE declarations DROP COLUMN judged_at";
+
+TEST(MailSchemaTest, UpgradesALedgerOfVersion7) {
+  // Given a ledger of version 7 with a failed poll, Open adds needs_operator (0 for the old poll), and a poll that needs an operator is then recorded and read back as such.
+  TempDir dir;
+  std::string path = dir.File("v7.db");
+  {
+    sqlite3* created = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
+    sqlite3_close(created);
+    RawDb raw(path);
+    ASSERT_TRUE(MigrateUpTo(raw.get(), 7).ok());
+    ASSERT_EQ(sqlite3_exec(raw.get(), R"sql(
+INSERT INTO polls (started_at, started_at_local, finished_at, finished_at_local, ok, error,
+                   messages_waiting, messages_processed)
+  VALUES ('2026-12-03T09:30:00.000Z', '2026-12-03T10:30:00.000+01:00',
+          '2026-12-03T09:30:01.000Z', '2026-12-03T10:30:01.000+01:00', 0, 'imap: refused', 0, 0);
+)sql", nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
+  }
+  std::unique_ptr<Ledger> ledger;
+  Status s = Ledger::Open(path, &ledger);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(ledger->schema_version(), 8);
+  bool found = false;
+  PollRecord last;
+  ASSERT_TRUE(ledger->LastPoll(&found, &last).ok());
+  ASSERT_TRUE(found);
+  EXPECT_FALSE(last.needs_operator);
+  PollRecord bad;
+  bad.started_at = bad.finished_at = Utc(2026, 12, 3, 10);
+  bad.ok = false;
+  bad.error = "oauth2: invalid_client";
+  bad.needs_operator = true;
+  ASSERT_TRUE(ledger->RecordPoll(bad).ok());
+  ASSERT_TRUE(ledger->LastPoll(&found, &last).ok());
+  EXPECT_TRUE(last.needs_operator);
+  EXPECT_EQ(last.error, "oauth2: invalid_client");
+  RawDb raw(path);
+  EXPECT_EQ(raw.One("SELECT group_concat(needs_operator, ',') FROM v_polls"), "1,0");
+}
 
 TEST(MailSchemaTest, UpgradesALedgerOfVersion6) {
   // Given a ledger of version 6 with a declaration, its message, a duplicate and a reply, Open rebuilds messages and outbox (migration 7) keeping every row and link, and a TEST message and a reply without declaration can then be stored.
@@ -186,7 +226,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To8, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
@@ -208,10 +248,10 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To8, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
-                           "DROP VIEW v_polls; DROP TABLE outbox; DROP TABLE messages; "
+                           "DROP TABLE outbox; DROP TABLE messages; "
                            "DROP TABLE polls; PRAGMA user_version = 2",
                            nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
   }
@@ -238,7 +278,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5And6, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To8, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "
