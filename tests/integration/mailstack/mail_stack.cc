@@ -6,6 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -13,6 +16,8 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+
+#include <nlohmann/json.hpp>
 
 extern char** environ;
 
@@ -98,7 +103,8 @@ AssertionResult MailStack::Run(const std::vector<std::string>& args,
     const std::string_view var = *e;
     bool ours = false;
     for (std::string_view key : {"MAILSTACK_OWNER_PID=", "MAILSTACK_MILTERS=",
-                                 "MAILSTACK_NAMESERVER=", "MAILSTACK_AUTHSERV_ID="}) {
+                                 "MAILSTACK_NAMESERVER=", "MAILSTACK_AUTHSERV_ID=",
+                                 "MAILSTACK_OAUTH2="}) {
       ours = ours || var.starts_with(key);
     }
     if (!ours) env_s.emplace_back(var);
@@ -194,6 +200,16 @@ AssertionResult MailStack::LoadEnv() {
       return AssertionFailure() << (dir_ / "env") << " has no " << key;
     }
   }
+  if (oauth2()) {
+    for (const char* key : {"TOKEN_URL", "TOKEN_PORT", "TOKEN_ADMIN_PORT", "OAUTH2_CLIENT_ID",
+                            "OAUTH2_CLIENT_CERT", "OAUTH2_CLIENT_KEY",
+                            "OAUTH2_CLIENT_SECRET_FILE", "OAUTH2_OTHER_CERT",
+                            "OAUTH2_OTHER_KEY"}) {
+      if (Env(key).empty()) {
+        return AssertionFailure() << (dir_ / "env") << " has no " << key;
+      }
+    }
+  }
   return AssertionSuccess();
 }
 
@@ -204,6 +220,8 @@ AssertionResult MailStack::StartWithMilters(std::string_view nameserver,
   return StartIn({"MAILSTACK_MILTERS=1", "MAILSTACK_NAMESERVER=" + std::string(nameserver),
                   "MAILSTACK_AUTHSERV_ID=" + std::string(authserv_id)});
 }
+
+AssertionResult MailStack::StartWithOAuth2() { return StartIn({"MAILSTACK_OAUTH2=1"}); }
 
 AssertionResult MailStack::StartIn(const std::vector<std::string>& extra_env) {
   if (started()) return AssertionFailure() << "mail stack already started in " << dir_;
@@ -274,6 +292,20 @@ AssertionResult MailStack::StopPostfix() {
 AssertionResult MailStack::StartPostfix() {
   if (!started()) return AssertionFailure() << "mail stack not started";
   AssertionResult r = Run({"start-postfix", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::StopTokenService() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"stop-tokens", dir_.string()});
+  if (r) r = LoadEnv();
+  return WithLogs(r, *this);
+}
+
+AssertionResult MailStack::StartTokenService() {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  AssertionResult r = Run({"start-tokens", dir_.string()});
   if (r) r = LoadEnv();
   return WithLogs(r, *this);
 }
@@ -360,12 +392,188 @@ std::string MailStack::LogTail(int lines) const {
   for (const fs::path& log :
        {dir_ / "dovecot/dovecot.log", dir_ / "dovecot/stdout.log",
         dir_ / "postfix/maillog", dir_ / "postfix/start.log",
-        dir_ / "milters/opendkim.log", dir_ / "milters/opendmarc.log"}) {
+        dir_ / "milters/opendkim.log", dir_ / "milters/opendmarc.log",
+        dir_ / "oauth2/token_service.log", dir_ / "oauth2/stdout.log"}) {
     std::string tail = Tail(log, lines);
     if (tail.empty()) continue;
     out += "\n---- tail " + log.string() + "\n" + tail;
   }
   return out;
+}
+
+// ---------------------------------------------------------------- OAuth2
+
+namespace {
+
+// No admin request takes long: the service answers from memory.
+constexpr long kHttpTimeoutMs = 10000;
+
+std::size_t AppendTo(char* data, std::size_t size, std::size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+struct HttpAnswer {
+  CURLcode code = CURLE_OK;
+  long status = 0;
+  std::string body;
+  std::string error;
+};
+
+// One bounded request: POST `body` (form or JSON) unless `get`.
+HttpAnswer HttpRequest(const std::string& url, const std::string& body, bool get,
+                       const std::string& content_type, const fs::path& ca) {
+  HttpAnswer a;
+  char errbuf[CURL_ERROR_SIZE] = "";
+  CURL* h = curl_easy_init();
+  if (!h) {
+    a.code = CURLE_FAILED_INIT;
+    a.error = "curl_easy_init failed";
+    return a;
+  }
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, kHttpTimeoutMs);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, kHttpTimeoutMs);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_PROXY, "");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, AppendTo);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &a.body);
+  if (!ca.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
+  curl_slist* headers = nullptr;
+  if (!get) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  }
+  a.code = curl_easy_perform(h);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &a.status);
+  a.error = errbuf[0] ? errbuf : curl_easy_strerror(a.code);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(h);
+  return a;
+}
+
+std::string FormEscape(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string MailStack::oauth2_client_secret() const {
+  const fs::path file = oauth2_client_secret_file();
+  return file.empty() ? std::string() : ReadFile(file);
+}
+
+AssertionResult MailStack::TokenAdmin(std::string_view path, const std::string& body,
+                                      bool get, std::string* answer) {
+  if (!started()) return AssertionFailure() << "mail stack not started";
+  if (!oauth2()) return AssertionFailure() << "mail stack started without OAuth2";
+  const std::string url =
+      "http://127.0.0.1:" + std::to_string(token_admin_port()) + std::string(path);
+  HttpAnswer a = HttpRequest(url, body, get, "application/json", {});
+  if (a.code != CURLE_OK || a.status != 200) {
+    return AssertionFailure() << (get ? "GET " : "POST ") << url << ": curl " << a.code
+                              << " (" << a.error << "), HTTP " << a.status << ": "
+                              << a.body << LogTail();
+  }
+  if (answer) *answer = a.body;
+  return AssertionSuccess();
+}
+
+AssertionResult MailStack::RequestTokenWithSecret(std::string* access_token,
+                                                  std::string_view scope) {
+  if (!started() || !oauth2()) {
+    return AssertionFailure() << "mail stack not started with OAuth2";
+  }
+  const std::string body = "grant_type=client_credentials&client_id=" +
+                           FormEscape(oauth2_client_id()) + "&client_secret=" +
+                           FormEscape(oauth2_client_secret()) + "&scope=" + FormEscape(scope);
+  HttpAnswer a =
+      HttpRequest(token_url(), body, false, "application/x-www-form-urlencoded", ca_file());
+  if (a.code != CURLE_OK || a.status != 200) {
+    return AssertionFailure() << "POST " << token_url() << ": curl " << a.code << " ("
+                              << a.error << "), HTTP " << a.status << ": " << a.body
+                              << LogTail();
+  }
+  try {
+    const auto j = nlohmann::json::parse(a.body);
+    *access_token = j.at("access_token").get<std::string>();
+    if (j.at("token_type").get<std::string>() != "Bearer" || access_token->empty()) {
+      return AssertionFailure() << "unexpected token answer: " << a.body;
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return AssertionFailure() << "token answer is not what RFC 6749 says: " << e.what()
+                              << ": " << a.body;
+  }
+  return AssertionSuccess();
+}
+
+AssertionResult MailStack::SetTokenLifetime(int seconds) {
+  return TokenAdmin("/admin/ttl?seconds=" + std::to_string(seconds));
+}
+
+AssertionResult MailStack::RevokeAllTokens() { return TokenAdmin("/admin/revoke-all"); }
+
+AssertionResult MailStack::SetTokenEndpointUp(bool up) {
+  return TokenAdmin(std::string("/admin/token-endpoint?up=") + (up ? "1" : "0"));
+}
+
+AssertionResult MailStack::SetTokenEndpointFailure(int http_status) {
+  return TokenAdmin("/admin/token-failure?status=" + std::to_string(http_status));
+}
+
+AssertionResult MailStack::SetTokenClockOffset(int seconds) {
+  return TokenAdmin("/admin/clock-offset?seconds=" + std::to_string(seconds));
+}
+
+AssertionResult MailStack::RegisterOAuth2Client(const OAuth2Client& client) {
+  nlohmann::json j = {{"client_id", client.client_id}, {"username", client.username}};
+  if (!client.secret.empty()) j["secret"] = client.secret;
+  if (!client.certificates.empty()) {
+    j["certificates"] = nlohmann::json::array();
+    for (const auto& c : client.certificates) j["certificates"].push_back(fs::absolute(c).string());
+  }
+  return TokenAdmin("/admin/clients", j.dump());
+}
+
+AssertionResult MailStack::TokenStats(TokenServiceStats* stats) {
+  std::string body;
+  AssertionResult r = TokenAdmin("/admin/stats", "", /*get=*/true, &body);
+  if (!r) return r;
+  try {
+    const auto j = nlohmann::json::parse(body);
+    TokenServiceStats s;
+    s.token_requests = j.at("token_requests").get<int>();
+    s.tokens_issued = j.at("tokens_issued").get<int>();
+    s.token_refusals = j.at("token_refusals").get<int>();
+    s.introspections = j.at("introspections").get<int>();
+    s.introspections_active = j.at("introspections_active").get<int>();
+    s.issued_with_secret = j.at("by_credential").at("secret").get<int>();
+    s.issued_with_assertion = j.at("by_credential").at("assertion").get<int>();
+    for (const auto& [error, n] : j.at("refusals_by_error").items()) {
+      s.refusals_by_error[error] = n.get<int>();
+    }
+    s.last_refusal = j.at("last_refusal").get<std::string>();
+    s.last_scope = j.at("last_scope").get<std::string>();
+    s.token_endpoint_up = j.at("token_endpoint_up").get<bool>();
+    *stats = std::move(s);
+  } catch (const nlohmann::json::exception& e) {
+    return AssertionFailure() << "token service stats: " << e.what() << ": " << body;
+  }
+  return AssertionSuccess();
 }
 
 }  // namespace flexmail::test

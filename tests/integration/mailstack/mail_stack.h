@@ -12,6 +12,15 @@
 // fields under one authserv-id, as README "Postfix with OpenDKIM and
 // OpenDMARC" configures them; their DNS server is the test's.
 //
+// With OAuth2 (StartWithOAuth2), IMAP and SMTP also take bearer tokens (SASL
+// XOAUTH2 and OAUTHBEARER) that Dovecot checks at every login against the
+// stack's token service (token_service.py): a client-credentials token
+// endpoint at token_url() (HTTPS, trusted through ca_file()) that knows one
+// client, oauth2_client_id(), authenticated by its secret or by a JWT signed
+// with the key of oauth2_client_cert(); its tokens log in as kDaemonUser.
+// Passwords then work with PLAIN and LOGIN only. The admin helpers change
+// the token service while a test runs.
+//
 // Users (login -> address): flexmail -> declarations@example.test (the
 // daemon's mailbox), shipper -> ops@example.test, outsider ->
 // outsider@example.test. Every operation returns an AssertionResult whose
@@ -33,6 +42,30 @@ inline constexpr std::string_view kDaemonUser = "flexmail";
 inline constexpr std::string_view kShipperUser = "shipper";
 inline constexpr std::string_view kOutsiderUser = "outsider";
 
+// The token service's counters (GET /admin/stats), since it started.
+struct TokenServiceStats {
+  int token_requests = 0;   // POST /token, answered or refused
+  int tokens_issued = 0;
+  int token_refusals = 0;   // every answer but 200
+  int introspections = 0;   // Dovecot's checks, one per OAuth2 login
+  int introspections_active = 0;
+  int issued_with_secret = 0;     // tokens issued for a client secret
+  int issued_with_assertion = 0;  // ... for a JWT client assertion
+  std::map<std::string, int, std::less<>> refusals_by_error;  // "invalid_client" -> n
+  std::string last_refusal;  // "invalid_client: client assertion: jti ... already used"
+  std::string last_scope;    // scope of the last request that authenticated
+  bool token_endpoint_up = true;
+};
+
+// A client of the token service (RegisterOAuth2Client).
+struct OAuth2Client {
+  std::string client_id;
+  std::string username;  // the login its tokens are good for
+  std::string secret;    // empty: no secret
+  std::vector<std::filesystem::path> certificates;  // PEM; assertions signed
+                                                    // by their keys are accepted
+};
+
 class MailStack {
  public:
   MailStack() = default;
@@ -48,6 +81,8 @@ class MailStack {
   // `nameserver` (an IPv4 address; see the mailstack script for why 53).
   ::testing::AssertionResult StartWithMilters(std::string_view nameserver,
                                               std::string_view authserv_id);
+  // Start() plus the token service, and OAuth2 logins in Dovecot and Postfix.
+  ::testing::AssertionResult StartWithOAuth2();
   // Stops both servers by PID; removes the directory unless the environment
   // has FLEXMAIL_KEEP_MAILSTACK=1. Idempotent.
   ::testing::AssertionResult Stop();
@@ -60,6 +95,11 @@ class MailStack {
   ::testing::AssertionResult StartPostfix();
   // Postfix retries its deferred mail now.
   ::testing::AssertionResult FlushQueue();
+  // The whole token service (introspection included: OAuth2 logins then fail
+  // with a temporary error). Restarted on the same ports, it has forgotten
+  // its tokens, its settings and the clients registered since the start.
+  ::testing::AssertionResult StopTokenService();
+  ::testing::AssertionResult StartTokenService();
 
   // Puts a message straight into USER's INBOX (Maildir new/) with the given
   // INTERNALDATE, "YYYY-MM-DD HH:MM:SS +ZZZZ". Seeded messages get UIDs in
@@ -92,6 +132,48 @@ class MailStack {
   // Any key of DIR/env ("" when absent).
   std::string Env(std::string_view key) const;
 
+  // OAuth2 (StartWithOAuth2 only; empty otherwise).
+  bool oauth2() const { return Env("OAUTH2") == "1"; }
+  std::string token_url() const { return Env("TOKEN_URL"); }  // https://127.0.0.1:PORT/token
+  int token_port() const { return Port("TOKEN_PORT"); }
+  int token_admin_port() const { return Port("TOKEN_ADMIN_PORT"); }
+  std::string oauth2_client_id() const { return Env("OAUTH2_CLIENT_ID"); }
+  std::string oauth2_username() const { return Env("OAUTH2_USERNAME"); }  // kDaemonUser
+  // Self-signed certificate (CN=flexmail-test-app) and its RSA 2048 key
+  // (PKCS#8 PEM), registered for oauth2_client_id().
+  std::filesystem::path oauth2_client_cert() const { return Env("OAUTH2_CLIENT_CERT"); }
+  std::filesystem::path oauth2_client_key() const { return Env("OAUTH2_CLIENT_KEY"); }
+  // The client secret's file: 32 hex digits, no trailing newline.
+  std::filesystem::path oauth2_client_secret_file() const {
+    return Env("OAUTH2_CLIENT_SECRET_FILE");
+  }
+  std::string oauth2_client_secret() const;
+  // A second pair (CN=flexmail-test-other) that no client has registered.
+  std::filesystem::path oauth2_other_cert() const { return Env("OAUTH2_OTHER_CERT"); }
+  std::filesystem::path oauth2_other_key() const { return Env("OAUTH2_OTHER_KEY"); }
+
+  // A token from token_url() for the client secret (form POST, as a
+  // client_secret_post client).
+  ::testing::AssertionResult RequestTokenWithSecret(std::string* access_token,
+                                                    std::string_view scope = "mail");
+  // Token service administration; each fails with the service's answer.
+  // Lifetime of the tokens issued from now on (default 3600 s).
+  ::testing::AssertionResult SetTokenLifetime(int seconds);
+  // Every token issued so far is refused at the next login.
+  ::testing::AssertionResult RevokeAllTokens();
+  // false closes the token endpoint's listening socket (connection refused;
+  // introspection goes on); true listens again on the same port.
+  ::testing::AssertionResult SetTokenEndpointUp(bool up);
+  // The token endpoint answers every request with this HTTP status (400-599,
+  // error temporarily_unavailable; Retry-After: 1 with 429 and 503); 0 ends it.
+  ::testing::AssertionResult SetTokenEndpointFailure(int http_status);
+  // The service's clock runs `seconds` ahead (negative: behind): its Date
+  // header and its checks of assertions' exp, nbf and iat.
+  ::testing::AssertionResult SetTokenClockOffset(int seconds);
+  // Registers or replaces a client.
+  ::testing::AssertionResult RegisterOAuth2Client(const OAuth2Client& client);
+  ::testing::AssertionResult TokenStats(TokenServiceStats* stats);
+
   // The last lines of the Dovecot and Postfix logs, for failure messages.
   std::string LogTail(int lines = 20) const;
 
@@ -107,6 +189,9 @@ class MailStack {
   ::testing::AssertionResult StartIn(const std::vector<std::string>& extra_env);
   ::testing::AssertionResult LoadEnv();
   int Port(std::string_view key) const;
+  // POST (or GET) http://127.0.0.1:TOKEN_ADMIN_PORT/PATH; the answer's body.
+  ::testing::AssertionResult TokenAdmin(std::string_view path, const std::string& body = "",
+                                        bool get = false, std::string* answer = nullptr);
 
   std::filesystem::path dir_;
   std::map<std::string, std::string, std::less<>> env_;
