@@ -189,7 +189,7 @@ Status Runner::SendOne(const OutboxItem& item, PassStats* stats,
                        std::to_string(delay.count()) + " s";
     if (r.outcome == SendOutcome::kRelayUnusable) {
       // Reported once by the caller (the service's log, run --once's error).
-      relay = Status::Permanent(Printable(r.detail) + " (the SMTP relay is unusable as "
+      relay = Status::Permanent(Printable(r.detail, 800) + " (the SMTP relay is unusable as "
                                 "configured; replies wait until it is fixed)");
     } else {
       LogWarn(line);
@@ -223,14 +223,16 @@ PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop,
   Status s = PollInbox(stats, stop);
   if (!s.ok()) {
     rec.ok = false;
-    rec.error = "inbox " + mailbox_->name() + ": " + Printable(s.ToString());
+    // Long enough for what to check and why (a token service's refusal,
+    // the key at fault, a clock skew), still one line.
+    rec.error = "inbox " + mailbox_->name() + ": " + Printable(s.ToString(), 800);
     rec.needs_operator = s.kind() == Status::Kind::kPermanent;
     mailbox_->Close();  // a fresh connection next time
   }
   Status d = drained ? *drained : DrainOutbox(stats, stop);
   if (!d.ok()) {
     rec.ok = false;
-    rec.error += (rec.error.empty() ? "" : "; ") + ("outbox: " + Printable(d.ToString()));
+    rec.error += (rec.error.empty() ? "" : "; ") + ("outbox: " + Printable(d.ToString(), 800));
     rec.needs_operator = rec.needs_operator || d.kind() == Status::Kind::kPermanent;
   }
   rec.finished_at = clock_.Now();

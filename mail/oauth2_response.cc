@@ -17,7 +17,7 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::int64_t kMaxClockSkew = 120;
-constexpr double kMinExpiresIn = 30, kMaxExpiresIn = 24 * 3600, kDefaultExpiresIn = 300;
+constexpr double kMinExpiresIn = 2, kMaxExpiresIn = 24 * 3600, kDefaultExpiresIn = 300;
 constexpr char kNotAToken[] = "the token service's answer is not a token: ";
 
 // Entra's codes that point at one key more precisely than the RFC 6749

@@ -6,7 +6,7 @@
 //  - a token is a non-empty string of printable ASCII without spaces, at
 //    most 16 KiB; "token_type", when present, must be "Bearer" (any case);
 //  - "expires_in" may be a number or a numeric string (some services quote
-//    it); it is clamped to [30 s, 24 h]; absent or unusable, 300 s;
+//    it); it is clamped to [2 s, 24 h]; absent or unusable, 300 s;
 //  - 408, 429 and 5xx are transient whatever the body says; an "error" of
 //    RFC 6749 (invalid_client, invalid_grant, ...) or any other 4xx is
 //    permanent, except "temporarily_unavailable" and "server_error";

@@ -65,6 +65,14 @@ class OAuth2Scenario : public DaemonScenario {
     return path;
   }
 
+  // The daemon never logged in: the one message is still in its INBOX, and
+  // no folder of its was created.
+  void ExpectStillWaiting() {
+    MailboxView box(stack_, kDaemonUser);
+    EXPECT_EQ(box.Count("INBOX"), 1);
+    EXPECT_EQ(box.Count("Processed"), -1) << "no such folder yet";
+  }
+
   TokenServiceStats Stats() {
     TokenServiceStats s;
     ::testing::AssertionResult r = stack_.TokenStats(&s);
@@ -101,10 +109,11 @@ class OAuth2Scenario : public DaemonScenario {
     EXPECT_NE(run.exit_code, 0) << run.out << run.err;
     for (const auto& w : wanted) EXPECT_TRUE(Contains(run.err, w)) << w << "\n" << run.err;
     EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages"), 0);
-    ExpectFolders(1, 0, 0, 0);
+    ExpectStillWaiting();
     CommandResult status = bed_->Run({"status"});
     EXPECT_EQ(status.exit_code, 3) << status.out << status.err;
     EXPECT_TRUE(Contains(status.out, "will until an operator acts")) << status.out;
+    for (const auto& w : wanted) EXPECT_TRUE(Contains(status.out, w)) << w << "\n" << status.out;
     EXPECT_FALSE(Contains(run.err + status.out, stack_.oauth2_client_secret()));
   }
 };
@@ -165,6 +174,18 @@ TEST_F(OAuth2Scenario, UnregisteredCertificateNamesTheCertificate) {
   EXPECT_EQ(Stats().issued_with_assertion, 0);
 }
 
+TEST_F(OAuth2Scenario, UnusableKeyStopsTheDaemonAtStart) {
+  // Given a private key file that is not there, `run` should stop at once (exit 2) naming oauth2.private_key_file, before any login.
+  UseOAuth2(Common() + "certificate_file = \"" + stack_.oauth2_client_cert().string() +
+            "\"\nprivate_key_file = \"" + (stack_.dir() / "missing.key").string() + "\"\n");
+  CommandResult run = bed_->Run({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
+  EXPECT_TRUE(Contains(run.err, "oauth2.private_key_file")) << run.err;
+  EXPECT_TRUE(Contains(run.err, "missing.key")) << run.err;
+  EXPECT_EQ(Stats().token_requests, 0);
+  EXPECT_EQ(Stats().introspections, 0);
+}
+
 TEST_F(OAuth2Scenario, ClockSkewIsReported) {
   // Given a token service whose clock runs 20 minutes ahead, our assertions look expired to it, and the error should say the clocks differ.
   ASSERT_TRUE(stack_.SetTokenClockOffset(1200));
@@ -188,7 +209,7 @@ TEST_F(OAuth2Scenario, FailingTokenCommandIsReportedAndNothingIsLost) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_TRUE(Contains(run.err, "oauth2.token_command printed no token")) << run.err;
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages"), 0);
-  ExpectFolders(1, 0, 0, 0);
+  ExpectStillWaiting();
 }
 
 TEST_F(OAuth2Scenario, TokenServiceDownThenBack) {
