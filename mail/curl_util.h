@@ -160,6 +160,10 @@ void SetOAuth2Login(CURL* h, const std::string& token, const std::string& mechan
 // gets its upper case), else the error.
 std::string CheckSaslMechanism(const std::string& mechanism, std::string* canonical);
 
+// RFC 3986 percent-encoding of everything but unreserved characters: a
+// mailbox name in a URL, a form value (a secret may hold '&', '=', '+').
+std::string PercentEncode(std::string_view value);
+
 // curl's error buffer text if any, else curl's generic text for `code`.
 std::string CurlErrorText(CURLcode code, const std::string& error_buffer);
 

@@ -37,22 +37,6 @@ std::string ParseImapUrl(const std::string& url, std::string* scheme, std::strin
   return "";
 }
 
-// Percent-encodes all but RFC 3986 unreserved characters.
-std::string UrlEncode(const std::string& s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string CheckFolders(const ImapOptions& o, const std::string& mailbox) {
   for (const std::string* f : {&o.processed_folder, &o.rejected_folder, &o.ignored_folder}) {
     if (!imap::IsPlainMailboxName(*f)) {
@@ -247,7 +231,7 @@ Status ImapMailbox::CommandRefused(const Reply& r, const std::string& what) cons
 }
 
 std::string ImapMailbox::MailboxUrl() const {
-  return scheme_ + "://" + authority_ + "/" + UrlEncode(mailbox_) +
+  return scheme_ + "://" + authority_ + "/" + PercentEncode(mailbox_) +
          ";UIDVALIDITY=" + std::to_string(validity_.value_or(0));
 }
 

@@ -12,11 +12,6 @@ namespace {
 constexpr std::int64_t kCertificateWarningDays = 30;
 constexpr std::int64_t kDay = 24 * 3600;
 
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
 std::string Join(std::string text, const std::string& more) {
   if (more.empty()) return text;
   return text.empty() ? more : text + "; " + more;
@@ -60,22 +55,6 @@ std::string Field(const char* name, std::string_view value) {
 }
 
 }  // namespace
-
-std::string PercentEncode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if (IsUnreserved(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 Status ClientCredentialsSource::Create(const OAuth2Options& options,
                                        std::unique_ptr<TokenEndpoint> endpoint, TokenClocks clocks,

@@ -46,9 +46,6 @@ struct OAuth2Options {
   std::chrono::seconds forced_renewal_interval{30};
 };
 
-// RFC 3986 percent-encoding of everything but unreserved characters, as
-// form values need (a secret may hold '&', '=', '+' or '%').
-std::string PercentEncode(std::string_view value);
 
 class ClientCredentialsSource : public CachingTokenSource {
  public:

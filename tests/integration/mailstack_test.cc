@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/integration/curl_result.h"
 #include "tests/integration/curl_upload.h"
 #include "tests/integration/mailstack/mail_stack.h"
 
@@ -27,28 +28,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kArrivalTimeout = std::chrono::seconds(10);
-
-long Ms(Clock::duration d) {
-  return static_cast<long>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
-}
-
-struct CurlResult {
-  CURLcode code = CURLE_OK;
-  long response = 0;  // last server response code
-  std::string body;
-  std::string error;
-};
-
-std::ostream& operator<<(std::ostream& os, const CurlResult& r) {
-  return os << "curl " << r.code << " (" << curl_easy_strerror(r.code)
-            << "), response " << r.response << ": " << r.error;
-}
-
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
 
 // Common options; ca empty = the system's default CA bundle.
 CURL* NewHandle(const std::string& url, const std::string& user,
@@ -68,13 +47,6 @@ CURL* NewHandle(const std::string& url, const std::string& user,
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, Append);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &result->body);
   return h;
-}
-
-CurlResult Finish(CURL* h, CurlResult r, const char* errbuf) {
-  r.error = errbuf;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r.response);
-  curl_easy_cleanup(h);
-  return r;
 }
 
 // IMAPS request: path after the host ("INBOX;UID=1"), optional custom command.

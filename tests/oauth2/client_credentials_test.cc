@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "mail/curl_util.h"
 #include "mail/oauth2.h"
 #include "tests/oauth2/key_fixture.h"
 #include "tests/oauth2/oauth2_test_util.h"

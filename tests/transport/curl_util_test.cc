@@ -60,5 +60,28 @@ TEST(CurlUtilTest, ParseServerUrl) {
   EXPECT_EQ(ParseServerUrl("not a url", &u), "not a valid URL");
 }
 
+// Only RFC 3986's unreserved characters pass; everything else, bytes above
+// 0x7f included, becomes %XX in upper case.
+TEST(CurlUtilTest, PercentEncode) {
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a&b=c+d%e f/g"), "a%26b%3Dc%2Bd%25e%20f%2Fg");
+  EXPECT_EQ(PercentEncode("D\xc3\xa9" "clarations"), "D%C3%A9clarations");
+  EXPECT_EQ(PercentEncode(std::string("\0\n", 2)), "%00%0A");
+  EXPECT_EQ(PercentEncode(""), "");
+}
+
+// The SASL mechanisms an OAuth2 login may be forced to, in any case.
+TEST(CurlUtilTest, CheckSaslMechanism) {
+  std::string canonical = "unchanged";
+  EXPECT_EQ(CheckSaslMechanism("", &canonical), "");
+  EXPECT_EQ(canonical, "");
+  EXPECT_EQ(CheckSaslMechanism("xoauth2", &canonical), "");
+  EXPECT_EQ(canonical, "XOAUTH2");
+  EXPECT_EQ(CheckSaslMechanism("OAuthBearer", &canonical), "");
+  EXPECT_EQ(canonical, "OAUTHBEARER");
+  EXPECT_EQ(CheckSaslMechanism("PLAIN", &canonical),
+            "SASL mechanism 'PLAIN' is not an OAuth2 one (expected XOAUTH2 or OAUTHBEARER)");
+}
+
 }  // namespace
 }  // namespace flexmail
