@@ -2,6 +2,7 @@
 // French text ("LINE:FIELD:CODE:message").
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ struct DiagCase {
   std::string bytes;
   Strings expected;
 };
+
+// Test lists and failures name the case, not its bytes.
+void PrintTo(const DiagCase& c, std::ostream* os) { *os << c.name; }
 
 const char kNumber[] = "attendu un nombre décimal positif ou nul";
 

@@ -2,6 +2,7 @@
 // model, with no diagnostic.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct DialectCase {
   double slot0 = 100;
   size_t programmes = 1;
 };
+
+// Test lists and failures name the case, not its bytes.
+void PrintTo(const DialectCase& c, std::ostream* os) { *os << c.name; }
 
 std::vector<DialectCase> DialectCases() {
   const Fields h = HeaderFields(), p = ProgrammeFields();

@@ -2,6 +2,7 @@
 // never stops the content from being read.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct NameCase {
   std::string name;
   std::string message;  // empty: the name is accepted
 };
+
+// Test lists and failures name the case, not its bytes.
+void PrintTo(const NameCase& c, std::ostream* os) { *os << c.label; }
 
 const char kPattern[] =
     " » : attendu Export_DECLARATIONS_CCG-UPLOAD-AAAAMMJJ_<14 à 17 chiffres>.csv";
