@@ -76,6 +76,9 @@
 //   connect_timeout = 10                         integer 1..600, default 10
 //   low_speed_time = 60                          integer 1..600, default 60 (gives up
 //                                                below 1 byte/s for this long)
+//   idle = true                                  IMAP IDLE when offered; default true
+//   idle_refresh = 1740                          integer 5..1740, default 1740: IDLE is
+//                                                re-issued after this many seconds
 //   [outbox]                                     replies and their retries
 //   directory = "outbox"                         not empty; resolved; replies written as
 //                                                .eml files when no [smtp]; default unset
@@ -115,6 +118,16 @@
 //   token_command = "/usr/local/bin/get-token"   not empty; run by /bin/sh, prints a token
 //   ca_file = "ca.pem"                           not empty; resolved; trusted for
 //                                                token_url; default: the system's CAs
+//   [canary]                                     optional: a probe to ourselves (README
+//                                                "The canary"); needs [inbox] and [smtp]
+//   interval = 900                               required; integer 5..604800 (seconds)
+//   secret_file = "canary.secret"                required; resolved; keys the probes' HMAC
+//   address = "contact@operator.example"         an address; default: [mail] address
+//   folder = "Canary"                            where returned probes are filed
+//   [metrics]                                    optional
+//   textfile = "/var/lib/prometheus/node-exporter/flexmail.prom"
+//                                                required; resolved; rewritten after each
+//                                                poll (node_exporter textfile format)
 //   [authentication]                             required with [inbox] (README,
 //                                                "Sender authentication")
 //   mode = "dkim"                                required; dkim | authentication-results
@@ -285,6 +298,8 @@ constexpr Key<InboxSettings> kInboxKeys[] = {
     {"poll_interval", &InboxSettings::poll_interval, "30", Between(1, 3600)},
     {"connect_timeout", &InboxSettings::connect_timeout, "10", Between(1, 600)},
     {"low_speed_time", &InboxSettings::low_speed_time, "60", Between(1, 600)},
+    {"idle", &InboxSettings::idle, "true"},
+    {"idle_refresh", &InboxSettings::idle_refresh, "1740", Between(5, 1740)},
 };
 
 constexpr Key<OutboxSettings> kOutboxKeys[] = {
@@ -319,6 +334,17 @@ constexpr Key<OAuth2Settings> kOAuth2Keys[] = {
      cfg::AssertionAlgorithmSyntax},
     {"token_command", &OAuth2Settings::token_command, kOptional, NonEmpty()},
     {"ca_file", &OAuth2Settings::ca_file, kOptional, NonEmpty()},
+};
+
+constexpr Key<CanarySettings> kCanaryKeys[] = {
+    {"interval", &CanarySettings::interval, kRequired, Between(5, 7 * 86400)},
+    {"secret_file", &CanarySettings::secret_file, kRequired, NonEmpty()},
+    {"address", &CanarySettings::address, kOptional, Any(), cfg::AddressSyntax},
+    {"folder", &CanarySettings::folder, R"("Canary")", NonEmpty(), cfg::FolderSyntax},
+};
+
+constexpr Key<MetricsSettings> kMetricsKeys[] = {
+    {"textfile", &MetricsSettings::textfile, kRequired, NonEmpty()},
 };
 
 Status ReadAuthMode(const cfg::Context& ctx, const toml::node& node, const std::string& path,
@@ -356,6 +382,8 @@ constexpr Key<Draft> kSections[] = {
     {"smtp", Section<&Config::smtp, kSmtpKeys>, kOptional},
     {"oauth2", Section<&Config::oauth2, kOAuth2Keys>, kOptional},
     {"authentication", Section<&Config::authentication, kAuthenticationKeys>, kOptional},
+    {"canary", Section<&Config::canary, kCanaryKeys>, kOptional},
+    {"metrics", Section<&Config::metrics, kMetricsKeys>, kOptional},
 };
 
 Status ParseToml(std::string_view text, const std::string& source_name, toml::table* root) {
@@ -389,7 +417,7 @@ Config Build(Draft&& draft, const std::string& source_name, const std::string& b
         &config.outbox.directory, &config.smtp.password_file, &config.smtp.ca_file,
         &config.authentication.dkim_keys_file, &config.oauth2.client_secret_file,
         &config.oauth2.certificate_file, &config.oauth2.private_key_file,
-        &config.oauth2.ca_file}) {
+        &config.oauth2.ca_file, &config.canary.secret_file, &config.metrics.textfile}) {
     *path = ResolvePath(base_dir, *path);
   }
   for (Shipper& shipper : draft.shippers) {
@@ -465,6 +493,7 @@ Status ParseConfig(std::string_view toml_text, const std::string& source_name,
   if (s.ok()) s = cfg::ReadTable(ctx, root, "", std::span<const Key<Draft>>(kSections), &draft);
   draft.authentication.configured = root.contains("authentication");
   draft.oauth2.configured = root.contains("oauth2");
+  draft.canary.configured = root.contains("canary");
   if (s.ok()) s = cfg::CheckDraft(ctx, root, draft);
   if (s.ok()) *out = Build(std::move(draft), source_name, base_dir);
   return s;

@@ -51,6 +51,11 @@ struct InboxSettings {
   std::chrono::seconds poll_interval{30};
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds low_speed_time{60};  // abort below 1 byte/s for this long
+  // IMAP IDLE (RFC 2177) when the server offers it: new mail wakes the poll
+  // at once; IDLE is re-issued after idle_refresh (servers may drop an IDLE
+  // older than 30 minutes).
+  bool idle = true;
+  std::chrono::seconds idle_refresh{1740};
 };
 
 // [outbox]: where replies go when no SMTP is configured, and retry policy.
@@ -109,6 +114,21 @@ struct OAuth2Settings {
   std::string ca_file;         // resolved; trusted for token_url; empty: the system's
 };
 
+// [canary]: a probe sent to ourselves through the relay every `interval`,
+// read back from the inbox: the channel proves it works before an outage.
+struct CanarySettings {
+  bool configured = false;       // the section is present
+  std::chrono::seconds interval{900};
+  std::string secret_file;       // resolved; keys the probes' HMAC
+  std::string address;           // where probes are sent; empty: [mail] address
+  std::string folder = "Canary"; // where returned probes are filed
+};
+
+// [metrics]: the Prometheus node_exporter textfile, rewritten after each poll.
+struct MetricsSettings {
+  std::string textfile;  // resolved; empty: no metrics file
+};
+
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
@@ -120,6 +140,8 @@ struct Config {
   SmtpSettings smtp;
   OAuth2Settings oauth2;
   AuthenticationSettings authentication;
+  CanarySettings canary;
+  MetricsSettings metrics;
 };
 
 // The method that applies to `shipper`: its own `authentication`, else

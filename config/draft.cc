@@ -218,8 +218,8 @@ Status CheckInbox(const Context& ctx, const toml::table& root, const InboxSettin
     return CheckLogin(ctx, root, "inbox", inbox.auth, inbox.password_file,
                       "needed with imap_url and auth = \"password\"");
   }
-  for (std::string_view key :
-       {"username", "auth", "sasl_mechanism", "password_file", "ca_file", "require_tls"}) {
+  for (std::string_view key : {"username", "auth", "sasl_mechanism", "password_file", "ca_file",
+                               "require_tls", "idle", "idle_refresh"}) {
     std::string path = JoinPath("inbox", key);
     if (Has(root, path)) return ctx.FailPath(root, path, "only used with imap_url");
   }
@@ -313,6 +313,23 @@ Status CheckAuthentication(const Context& ctx, const toml::table& root, const Dr
   return Status::Ok();
 }
 
+// A probe goes out through [smtp] and comes back through an IMAP [inbox]
+// (the canary folder is an IMAP folder, distinct from the others).
+Status CheckCanary(const Context& ctx, const toml::table& root, const Draft& d) {
+  const toml::node* table = root.get("canary");
+  if (!table) return Status::Ok();
+  if (d.inbox.imap_url.empty())
+    return ctx.Fail(*table, "canary", "needs an [inbox] with imap_url (probes come back there)");
+  if (d.smtp.url.empty())
+    return ctx.Fail(*table, "canary", "needs [smtp] (probes go out through the relay)");
+  for (const std::string* f : {&d.inbox.processed_folder, &d.inbox.rejected_folder,
+                               &d.inbox.ignored_folder}) {
+    if (*f == d.canary.folder)
+      return ctx.FailPath(root, "canary.folder", "is already one of [inbox]'s folders");
+  }
+  return Status::Ok();
+}
+
 Status CheckMailChannel(const Context& ctx, const toml::table& root, const Draft& d) {
   Status s = CheckLimits(ctx, root, d.limits);
   if (s.ok()) s = CheckAuthentication(ctx, root, d);
@@ -320,6 +337,7 @@ Status CheckMailChannel(const Context& ctx, const toml::table& root, const Draft
   if (s.ok()) s = CheckOutbox(ctx, root, d.outbox);
   if (s.ok()) s = CheckSmtp(ctx, root, d.smtp);
   if (s.ok()) s = CheckOAuth2(ctx, root, d.oauth2);
+  if (s.ok()) s = CheckCanary(ctx, root, d);
   // Every reply is sent from mail.address; [mail] itself requires it, so it
   // is missing only when [mail] is.
   if (s.ok() && root.get("inbox") && d.mail.address.empty())

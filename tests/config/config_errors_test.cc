@@ -22,7 +22,7 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 
 const std::string kSections =
     "expected one of: database, rules, meshes, sites, contracts, shippers, "
-    "mail, limits, inbox, outbox, smtp, oauth2, authentication";
+    "mail, limits, inbox, outbox, smtp, oauth2, authentication, canary, metrics";
 const std::string kSenderReason =
     "expected an address local@domain.example or a domain @domain.example";
 const std::string kPasswordReason =
@@ -280,7 +280,8 @@ const BadCase kCases[] = {
      "flexmail.toml:78: inbox.poll_intervall = 45: unknown key; expected one of: maildir, "
      "imap_url, username, auth, sasl_mechanism, password_file, ca_file, require_tls, "
      "processed_folder, "
-     "rejected_folder, ignored_folder, poll_interval, connect_timeout, low_speed_time"},
+     "rejected_folder, ignored_folder, poll_interval, connect_timeout, low_speed_time, idle, "
+     "idle_refresh"},
     // Passwords, wherever they are written: the value is never quoted.
     {"PasswordInInbox", R"(password_file = "secrets/imap.pass")",
      "password_file = \"secrets/imap.pass\"\npassword = \"s3cret\"",
