@@ -107,7 +107,8 @@ bool IsPasswordKey(std::string_view key) {
 // files, URLs and commands instead.
 bool IsTokenKey(std::string_view key) {
   const std::string k = Lower(key);
-  if (k == "client_secret_file" || k == "token_url" || k == "token_command") return false;
+  // A key naming a file holds a path, not the secret (secret_file, ...).
+  if (k.ends_with("_file") || k == "token_url" || k == "token_command") return false;
   return k.find("secret") != std::string::npos || k == "token" ||
          k.find("access_token") != std::string::npos || k.find("bearer") != std::string::npos;
 }
