@@ -104,10 +104,12 @@ bool IsPasswordKey(std::string_view key) {
 }
 
 // client_secret, access_token, token, bearer...: [oauth2]'s own keys name
-// files, URLs and commands instead.
+// files, URLs and commands instead, and so does [canary] secret_file.
 bool IsTokenKey(std::string_view key) {
   const std::string k = Lower(key);
-  if (k == "client_secret_file" || k == "token_url" || k == "token_command") return false;
+  if (k == "client_secret_file" || k == "secret_file" || k == "token_url" ||
+      k == "token_command")
+    return false;
   return k.find("secret") != std::string::npos || k == "token" ||
          k.find("access_token") != std::string::npos || k.find("bearer") != std::string::npos;
 }
