@@ -104,7 +104,7 @@ bool IsPasswordKey(std::string_view key) {
 }
 
 // client_secret, access_token, token, bearer...: [oauth2]'s own keys name
-// files, URLs and commands instead.
+// files, URLs and commands instead, and so does [canary] secret_file.
 bool IsTokenKey(std::string_view key) {
   const std::string k = Lower(key);
   // A key naming a file holds a path, not the secret (secret_file, ...).

@@ -93,13 +93,14 @@ std::string FolderName(Folder f) {
   switch (f) {
     case Folder::kProcessed: return "Processed";
     case Folder::kRejected: return "Rejected";
+    case Folder::kCanary: return "Canary";
     case Folder::kIgnored: break;
   }
   return "Ignored";
 }
 
 bool ParseFolderName(const std::string& name, Folder* out) {
-  for (Folder f : {Folder::kProcessed, Folder::kRejected, Folder::kIgnored}) {
+  for (Folder f : {Folder::kProcessed, Folder::kRejected, Folder::kIgnored, Folder::kCanary}) {
     if (FolderName(f) == name) {
       *out = f;
       return true;
@@ -172,6 +173,8 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   Status parsed = ParseMessage(in.raw, LimitsOf(config_.limits), &out->message);
   out->record = RecordOf(in, out->message);  // hashes the bytes, once
   if (parsed.ok()) out->record.declaration_key = DeclarationKey(out->message);
+  CanaryProbe probe;
+  if (parsed.ok() && IsOwnProbe(in, out->message, &probe)) return FileProbe(probe, out);
   // Content first, whatever it is: the same bytes seen again, readable or
   // not, are a duplicate of the first sighting.
   MessageRecord first;
@@ -212,6 +215,24 @@ Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {
   if (out->message.csv_attachments.empty() && IsTestSubject(out->message.subject))
     return AnswerTest(in, out);
   return Declare(in, out);
+}
+
+// Ours only with the secret's MAC and our own From: a shipper's message
+// carrying a copied probe header is still judged.
+bool Intake::IsOwnProbe(const IncomingMessage& in, const ParsedMessage& m,
+                        CanaryProbe* probe) const {
+  return !canary_secret_.empty() && !config_.mail.address.empty() &&
+         EqualsIgnoreCase(m.from_address, config_.mail.address) &&
+         FindCanaryProbe(in.raw, canary_secret_, probe);
+}
+
+Status Intake::FileProbe(const CanaryProbe& probe, IntakeResult* out) {
+  out->canary = probe;
+  out->outcome = Outcome::kIgnored;
+  out->reason = "sonde du canari " + probe.id;
+  out->folder = Folder::kCanary;
+  const Instant sent{std::chrono::milliseconds(probe.sent_unix_ms)};
+  return ledger_->RecordCanaryReturned(probe.id, sent, clock_.Now(), &out->canary_counted);
 }
 
 // A shipper checking the channel before an outage: acknowledged (when it

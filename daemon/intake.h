@@ -1,7 +1,12 @@
 // Intake: one received email, from raw bytes to a stored outcome and, when
 // one is due, a reply queued in the same transaction.
 //
-// In order: identical content already seen, or a copy of a declaration
+// First of all, a probe of our own canary (a valid X-Flexmail-Canary MAC,
+// From our [mail] address) is filed into the canary folder with its round
+// trip recorded, and nothing else: no message row, no judgement, no reply.
+// A probe header with a wrong or missing MAC is ignored: the message goes
+// on as any other.
+// Then, in order: identical content already seen, or a copy of a declaration
 // already judged (same declaration key: redelivered with other transport
 // headers) -> IGNORED (duplicate, no reply); bounce, auto-submitted, list
 // mail or our own address -> IGNORED (no loops); unknown sender -> IGNORED
@@ -17,9 +22,11 @@
 
 #include "config/config.h"
 #include "daemon/authenticate.h"
+#include "daemon/canary_probe.h"
 #include "daemon/clock.h"
 #include "daemon/engine.h"
 #include "db/ledger.h"
+#include "mail/canary.h"
 #include "mail/mailbox.h"
 #include "mail/message.h"
 
@@ -56,6 +63,10 @@ struct IntakeResult {
   // has not passed since reception: nothing was stored, the message stays
   // in the inbox and is tried again at the next poll.
   bool deferred = false;
+  // A probe of our canary came back (folder kCanary, nothing stored but its
+  // return); `canary_counted` false when it had come back before.
+  std::optional<CanaryProbe> canary;
+  bool canary_counted = false;
 };
 
 // The ledger row of a received message, before its outcome is known.
@@ -70,7 +81,7 @@ MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m);
 std::string DeclarationKey(const ParsedMessage& m);
 
 Folder FolderOf(Outcome o);
-std::string FolderName(Folder f);  // Processed, Rejected, Ignored
+std::string FolderName(Folder f);  // Processed, Rejected, Ignored, Canary
 bool ParseFolderName(const std::string& name, Folder* out);
 
 // Failure injection for crash-safety tests: called inside the declaration's
@@ -82,10 +93,13 @@ class Intake {
   Intake(const Config& config, Ledger* ledger, const Clock& clock, IntakeFault fault = nullptr)
       : config_(config), ledger_(ledger), clock_(clock), fault_(std::move(fault)) {
     auth_status_ = Authenticator::Load(config_, &authenticator_);
+    if (auth_status_.ok() && config_.canary.configured)
+      auth_status_ = LoadCanarySecret(config_.canary.secret_file, &canary_secret_);
   }
 
   // Whether what authentication trusts (certificates, the Public Suffix
-  // List) loaded; Ingest returns this error while it did not.
+  // List, the canary's secret) loaded; Ingest returns this error while it
+  // did not.
   const Status& ready() const { return auth_status_; }
 
   // Stores the message and its outcome. Non-ok only when nothing could be
@@ -99,6 +113,9 @@ class Intake {
   Status Ignore(const std::string& reason, IntakeResult* out,
                 const MessageRecord* original = nullptr);
   Status Declare(const IncomingMessage& in, IntakeResult* out);
+  // A probe of ours, back: its round trip recorded, filed as kCanary.
+  bool IsOwnProbe(const IncomingMessage& in, const ParsedMessage& m, CanaryProbe* probe) const;
+  Status FileProbe(const CanaryProbe& probe, IntakeResult* out);
   // A message that failed sender authentication: REJECTED without reading
   // its files, answered to its From only and at most once per shipper per
   // failure_reply_interval.
@@ -115,6 +132,7 @@ class Intake {
   IntakeFault fault_;
   Authenticator authenticator_;
   Status auth_status_;
+  std::string canary_secret_;  // empty without [canary]
 };
 
 // The JSON `ingest --json` prints and resultats.json holds: the verdict's

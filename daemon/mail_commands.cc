@@ -2,6 +2,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/canary_probe.h"
 #include "daemon/commands.h"
 #include "daemon/intake.h"
 #include "daemon/json_views.h"
@@ -139,6 +140,14 @@ int CmdRun(Context& c, const RunArgs& a) {
   }
   if (!a.once) {
     const std::atomic<bool>* stop = InstallStopHandlers();
+    // Probes have their own relay connection (a sender serves one thread).
+    auto canary = StartCanary(
+        c.config, [&](std::string* e) { return MakeSender(c.config, tokens, e); }, c.clock, stop,
+        &error);
+    if (!error.empty()) {
+      c.err << "flexmail: " << error << "\n";
+      return kExitUsage;
+    }
     return RunService(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock, stop);
   }
   Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);

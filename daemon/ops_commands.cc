@@ -2,6 +2,7 @@
 // day at a glance).
 #include <map>
 
+#include "daemon/canary_status.h"
 #include "daemon/commands.h"
 #include "daemon/json_views.h"
 #include "daemon/log.h"
@@ -27,6 +28,7 @@ struct Health {
   OutboxItem oldest_unanswered;
   std::vector<std::string> problems;
   std::string authentication;  // the mode; "none" is shown so nobody forgets it
+  CanaryHealth canary;
 };
 
 Status ReadHealth(Context& c, Health* h) {
@@ -58,13 +60,15 @@ Status ReadHealth(Context& c, Health* h) {
     h->problems.push_back(std::to_string(temp_failures) +
                           " message(s) refused in the last 24 h: sender authentication "
                           "impossible for longer than temp_fail_for (DNS?)");
+  if (s.ok()) s = ReadCanaryHealth(c.config, c.ledger, c.clock.Now(), &h->canary);
+  if (s.ok() && !h->canary.problem.empty()) h->problems.push_back(h->canary.problem);
   h->authentication = c.config.authentication.configured
                           ? std::string(AuthModeName(c.config.authentication.mode))
                           : std::string("not configured");
   return s;
 }
 
-Json HealthJson(const Health& h) {
+Json HealthJson(const Health& h, const Config& config) {
   Json problems = Json::array();
   for (const auto& p : h.problems) problems.push_back(p);
   return {{"healthy", h.problems.empty()},
@@ -78,10 +82,11 @@ Json HealthJson(const Health& h) {
                             : Json(nullptr)},
           {"outbox", h.by_state},
           {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)},
-          {"authentication", h.authentication}};
+          {"authentication", h.authentication},
+          {"canary", CanaryHealthJson(h.canary, config)}};
 }
 
-void PrintHealth(std::ostream& os, const Health& h) {
+void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
   os << (h.problems.empty() ? "OK" : "UNHEALTHY");
   for (const auto& p : h.problems) os << " - " << p;
   os << "\nlast successful poll: "
@@ -98,7 +103,8 @@ void PrintHealth(std::ostream& os, const Health& h) {
      << "last error:           "
      << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n"
      << "authentication:       " << h.authentication
-     << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n";
+     << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n"
+     << "canary:               " << CanaryHealthText(h.canary, config) << "\n";
 }
 
 }  // namespace
@@ -108,9 +114,9 @@ int CmdStatus(Context& c, const StatusArgs& a) {
   Status s = ReadHealth(c, &h);
   if (!s.ok()) return Internal(c, s);
   if (a.json) {
-    c.out << HealthJson(h).dump(2) << "\n";
+    c.out << HealthJson(h, c.config).dump(2) << "\n";
   } else {
-    PrintHealth(c.out, h);
+    PrintHealth(c.out, h, c.config);
   }
   return h.problems.empty() ? kExitOk : kExitUnhealthy;
 }

@@ -116,6 +116,13 @@ Status Runner::HandleEntry(const MailboxEntry& e, std::uint64_t validity, PassSt
                Printable(r.authentication->detail) + "), left for the next poll");
     return Status::Ok();
   }
+  if (r.canary) {
+    ++stats->canaries;
+    const Instant sent{std::chrono::milliseconds(r.canary->sent_unix_ms)};
+    LogInfo("canary probe " + r.canary->id + " back (sent " + FormatLocalIso(sent) + ")" +
+            (r.canary_counted ? "" : ", already counted"));
+    return mailbox_->File(e, Folder::kCanary);
+  }
   Count(r, stats);
   LogIntake(r);
   if (r.reply_id && on_reply_queued_) on_reply_queued_();

@@ -21,6 +21,7 @@ struct PassStats {
   int already = 0;          // found in the ledger, only filed
   int integrated = 0, rejected = 0, ignored = 0, tests = 0;
   int sent = 0, retried = 0, failed = 0;
+  int canaries = 0;         // our canary's probes back (filed, not processed)
 };
 
 class Runner {

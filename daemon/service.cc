@@ -5,6 +5,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "daemon/canary_status.h"
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
 #include "mail/transfer_abort.h"
@@ -24,10 +25,10 @@ void SleepUntil(std::chrono::steady_clock::time_point until, const std::atomic<b
   }
 }
 
-void Notify(const PollRecord& last, int pending) {
+void Notify(const PollRecord& last, int pending, const std::string& canary = "") {
   std::string status = "STATUS=last poll " + FormatLocalIso(last.finished_at) +
                        (last.ok ? " ok" : " failed") + ", " + std::to_string(pending) +
-                       " replies pending";
+                       " replies pending" + canary;
   sd_notify(0, status.c_str());
   sd_notify(0, "WATCHDOG=1");
 }
@@ -93,7 +94,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
     const Status drained = worker ? worker->last_status() : Status::Ok();
     PollRecord rec = runner.Cycle(&stats, stop, &drained);
     if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
-    Notify(rec, PendingReplies(ledger));
+    Notify(rec, PendingReplies(ledger), CanaryStatusNote(config, *ledger));
     SleepUntil(next, stop);
   }
   sd_notify(0, "STOPPING=1");

@@ -85,6 +85,7 @@ std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::shared_ptr<Token
   o.processed_folder = in.processed_folder;
   o.rejected_folder = in.rejected_folder;
   o.ignored_folder = in.ignored_folder;
+  if (config.canary.configured) o.canary_folder = config.canary.folder;
   o.connect_timeout = in.connect_timeout;
   o.low_speed_timeout = in.low_speed_time;
   // A backlog is filed 50 messages per MOVE; the end of each poll files the rest.

@@ -128,6 +128,15 @@ struct PollRecord {
   int messages_processed = 0;
 };
 
+// One canary probe (README, "The canary"), for `flexmail status`.
+struct CanaryRecord {
+  std::string probe_id;
+  Instant sent_at{};                  // when it was handed to the relay (or tried)
+  std::string send_error;             // empty: the relay accepted it
+  std::optional<Instant> returned_at; // when the intake read it back
+  std::int64_t round_trip_ms = 0;     // returned_at - sent_at, when returned
+};
+
 class Ledger {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
@@ -254,6 +263,30 @@ class Ledger {
   Status RecordPoll(const PollRecord& p);
   Status LastPoll(bool* found, PollRecord* out);            // the latest poll
   Status LastSuccessfulPoll(bool* found, PollRecord* out);  // the latest ok poll
+
+  // The canary's probes (db/canary.cc). Only the latest kCanaryProbesKept
+  // are kept, and the latest that came back however old.
+  static constexpr int kCanaryProbesKept = 10000;
+  // A probe the relay accepted at `sent_at`. kInternal for an id already
+  // recorded (ids are random: a broken invariant).
+  Status RecordCanarySent(const std::string& probe_id, Instant sent_at);
+  // A probe the relay did not take: it cannot come back, and says why.
+  // REQUIRES: a non-empty, printable error without secrets.
+  Status RecordCanarySendFailure(const std::string& probe_id, Instant sent_at,
+                                 const std::string& error);
+  // A probe read back at `returned_at`. Idempotent: *counted is false when it
+  // had already come back (read twice), and nothing changes. A probe this
+  // ledger never saw sent (restored from a backup meanwhile) is recorded
+  // with `sent_at`, the time its header proves. The round trip is never
+  // negative (a clock set back counts as 0 ms).
+  Status RecordCanaryReturned(const std::string& probe_id, Instant sent_at, Instant returned_at,
+                              bool* counted);
+  // The probe that came back last (by returned_at); *found false if none.
+  Status LastCanaryRoundTrip(bool* found, CanaryRecord* out);
+  // The probe sent last, whatever became of it; *found false if none.
+  Status LatestCanaryProbe(bool* found, CanaryRecord* out);
+  // The oldest probe kept (how long the canary has been singing).
+  Status FirstCanaryProbe(bool* found, CanaryRecord* out);
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;

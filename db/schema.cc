@@ -211,7 +211,8 @@ SELECT d.id,
 // Migration n is kMigrations[n - 1].
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
-                                        CommunicationTestSql(), PollsNeedOperatorSql()};
+                                        CommunicationTestSql(), PollsNeedOperatorSql(),
+                                        CanarySql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

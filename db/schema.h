@@ -40,5 +40,7 @@ std::string_view CommunicationTestSql();
 // Polls that failed in a way only an operator can fix (migration 8), in
 // schema_mail.cc.
 std::string_view PollsNeedOperatorSql();
+// The canary's probes and v_canary (migration 9), in schema_canary.cc.
+std::string_view CanarySql();
 
 }  // namespace flexmail

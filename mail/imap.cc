@@ -38,7 +38,9 @@ std::string ParseImapUrl(const std::string& url, std::string* scheme, std::strin
 }
 
 std::string CheckFolders(const ImapOptions& o, const std::string& mailbox) {
-  for (const std::string* f : {&o.processed_folder, &o.rejected_folder, &o.ignored_folder}) {
+  for (const std::string* f : {&o.processed_folder, &o.rejected_folder, &o.ignored_folder,
+                               &o.canary_folder}) {
+    if (f == &o.canary_folder && f->empty()) continue;  // no canary
     if (!imap::IsPlainMailboxName(*f)) {
       return "IMAP folder name unusable: '" + PrintableText(*f) + "'";
     }
@@ -240,6 +242,7 @@ const std::string& ImapMailbox::FolderName(Folder folder) const {
     case Folder::kProcessed: return options_.processed_folder;
     case Folder::kRejected: return options_.rejected_folder;
     case Folder::kIgnored: return options_.ignored_folder;
+    case Folder::kCanary: return options_.canary_folder;
   }
   return options_.rejected_folder;
 }
@@ -284,7 +287,8 @@ bool ImapMailbox::Has(const std::string& capability) const {
 
 Status ImapMailbox::EnsureFolders() {
   if (folders_ready_) return Status::Ok();
-  for (Folder f : {Folder::kProcessed, Folder::kRejected, Folder::kIgnored}) {
+  for (Folder f : {Folder::kProcessed, Folder::kRejected, Folder::kIgnored, Folder::kCanary}) {
+    if (FolderName(f).empty()) continue;  // no canary
     Status s = EnsureFolder(FolderName(f));
     if (!s.ok()) return s;
   }

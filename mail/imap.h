@@ -73,6 +73,9 @@ struct ImapOptions {
   std::string processed_folder = "Processed";
   std::string rejected_folder = "Rejected";
   std::string ignored_folder = "Ignored";
+  // Where returned canary probes go; empty: no canary (the folder is not
+  // created, and filing a message there is refused).
+  std::string canary_folder;
   std::chrono::milliseconds connect_timeout{10000};
   // A server silent, or slower than 1 byte/s, for this long is given up on.
   std::chrono::seconds low_speed_timeout{60};
@@ -167,7 +170,7 @@ class ImapMailbox final : public Mailbox {
   std::vector<std::string> caps_;  // empty = not known for this connection
   bool folders_ready_ = false;
   // UIDs filed but not moved yet, per Folder.
-  std::vector<std::uint64_t> unfiled_[3];
+  std::vector<std::uint64_t> unfiled_[kFolderCount];
   std::optional<std::uint64_t> validity_;  // set by a successful Open
 };
 

@@ -171,8 +171,11 @@ Status ImapMailbox::File(const MailboxEntry& entry, Folder folder) {
   std::uint64_t uid = 0;
   Status s = CheckUsable(entry, &uid);
   if (!s.ok()) return s;
+  if (FolderName(folder).empty())
+    return Status::Internal("IMAP mailbox " + name() + " has no canary folder");
   unfiled_[static_cast<int>(folder)].push_back(uid);
-  const std::size_t unfiled = unfiled_[0].size() + unfiled_[1].size() + unfiled_[2].size();
+  std::size_t unfiled = 0;
+  for (const auto& uids : unfiled_) unfiled += uids.size();
   if (unfiled < options_.file_batch) return Status::Ok();
   return Flush();
 }
@@ -180,10 +183,10 @@ Status ImapMailbox::File(const MailboxEntry& entry, Folder folder) {
 // Whatever happens, the batch is done with: messages it could not move stay
 // waiting and are recognised (and filed) at the next poll.
 Status ImapMailbox::Flush() {
-  std::vector<std::uint64_t> unfiled[3];
-  for (int f = 0; f < 3; ++f) unfiled[f].swap(unfiled_[f]);
+  std::vector<std::uint64_t> unfiled[kFolderCount];
+  for (int f = 0; f < kFolderCount; ++f) unfiled[f].swap(unfiled_[f]);
   Status s;
-  for (int f = 0; s.ok() && f < 3; ++f) {
+  for (int f = 0; s.ok() && f < kFolderCount; ++f) {
     if (unfiled[f].empty()) continue;
     if (!validity_) return Status::Internal("IMAP mailbox used before a successful Open");
     const std::string& dest = FolderName(static_cast<Folder>(f));

@@ -18,7 +18,9 @@
 
 namespace flexmail {
 
-enum class Folder { kProcessed, kRejected, kIgnored };
+// kCanary: the canary's probes come back there (README, "The canary").
+enum class Folder { kProcessed, kRejected, kIgnored, kCanary };
+inline constexpr int kFolderCount = 4;
 
 struct MailboxEntry {
   std::string key;          // IMAP: the UID in decimal; Maildir: the file's unique name

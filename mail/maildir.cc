@@ -73,6 +73,7 @@ const char* FolderDir(Folder folder) {
     case Folder::kProcessed: return ".Processed";
     case Folder::kRejected: return ".Rejected";
     case Folder::kIgnored: return ".Ignored";
+    case Folder::kCanary: return ".Canary";
   }
   return ".Rejected";
 }
@@ -250,6 +251,11 @@ Status MaildirMailbox::Read(const MailboxEntry& entry, std::size_t max_bytes, bo
 
 Status MaildirMailbox::File(const MailboxEntry& entry, Folder folder) {
   if (!IsUsableKey(entry.key)) return Status::Internal("not a Maildir key: " + entry.key);
+  // Only a canary's mailbox needs .Canary: made when first used.
+  if (folder == Folder::kCanary) {
+    Status s = MakeFolder(root_ / FolderDir(folder));
+    if (!s.ok()) return s;
+  }
   for (int attempt = 0; attempt < 2; ++attempt) {
     Found f;
     if (!Locate(entry.key, &f)) return Status::Ok();  // already filed

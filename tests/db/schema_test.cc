@@ -17,7 +17,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
-  EXPECT_EQ(LatestSchemaVersion(), 8);
+  EXPECT_EQ(LatestSchemaVersion(), 9);
 
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
@@ -28,7 +28,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   }
   EXPECT_EQ(raw.One("SELECT group_concat(name, ' ') FROM "
                     "(SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name)"),
-            "v_declarations v_errors v_indicators v_messages v_outbox v_outbox_pending "
+            "v_canary v_declarations v_errors v_indicators v_messages v_outbox v_outbox_pending "
             "v_polls v_programme_hours v_programmes v_reference_current v_reference_history "
             "v_shortages");
   EXPECT_EQ(TotalRows(raw), 0);
@@ -72,11 +72,11 @@ TEST(SchemaTest, RefusesADatabaseFromANewerFlexmail) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.kind(), Status::Kind::kPermanent);
-  EXPECT_EQ(s.message(), "ledger " + path + ": schema version 9 is newer than this flexmail " +
-                             "knows (8): run a flexmail at least as recent as the one that wrote it");
+  EXPECT_EQ(s.message(), "ledger " + path + ": schema version 10 is newer than this flexmail " +
+                             "knows (9): run a flexmail at least as recent as the one that wrote it");
   EXPECT_EQ(ledger, nullptr);
   RawDb raw(path);
-  EXPECT_EQ(raw.One("PRAGMA user_version"), "9");
+  EXPECT_EQ(raw.One("PRAGMA user_version"), "10");
   EXPECT_EQ(raw.One("SELECT count(*) FROM sqlite_master"), "1");
 }
 

@@ -284,6 +284,7 @@ DaemonBed::DaemonBed(const DaemonConfig& c) {
       << "[outbox]\nretry_initial = 1\nretry_max = 2\n"
       << "[authentication]\n" << c.authentication;
   if (!c.oauth2.empty()) out << "[oauth2]\n" << c.oauth2;
+  out << c.extra;
   if (!out) ADD_FAILURE() << "cannot write " << config();
 }
 

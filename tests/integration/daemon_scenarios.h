@@ -81,6 +81,7 @@ struct DaemonConfig {
   // The body of [oauth2]; when set, [inbox] and [smtp] log in with auth =
   // "oauth2" instead of their password files.
   std::string oauth2;
+  std::string extra;  // more TOML sections (e.g. [canary]), written last
   // The stack's IMAPS INBOX and STARTTLS submission port, as user flexmail.
   static DaemonConfig For(const MailStack& stack);
 };
