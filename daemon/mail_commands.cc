@@ -139,6 +139,11 @@ int CmdRun(Context& c, const RunArgs& a) {
     return kExitUsage;
   }
   if (!a.once) {
+    auto idler = MakeIdler(c.config, tokens, &error);
+    if (!error.empty()) {
+      c.err << "flexmail: " << error << "\n";
+      return kExitUsage;
+    }
     const std::atomic<bool>* stop = InstallStopHandlers();
     // Probes have their own relay connection (a sender serves one thread).
     auto canary = StartCanary(
@@ -148,7 +153,8 @@ int CmdRun(Context& c, const RunArgs& a) {
       c.err << "flexmail: " << error << "\n";
       return kExitUsage;
     }
-    return RunService(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock, stop);
+    return RunService(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock, stop,
+                      idler.get());
   }
   Runner runner(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock);
   if (!AuthenticationLoaded(c, runner.ready())) return kExitUsage;

@@ -1,5 +1,6 @@
 #include "daemon/service.h"
 
+#include <algorithm>
 #include <csignal>
 #include <thread>
 
@@ -23,6 +24,65 @@ void SleepUntil(std::chrono::steady_clock::time_point until, const std::atomic<b
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     sd_notify(0, "WATCHDOG=1");
   }
+}
+
+// Says once per change whether IMAP IDLE wakes the poll.
+class IdleLog {
+ public:
+  IdleLog(const ImapIdler* idler, std::chrono::seconds poll) : idler_(idler), poll_(poll) {}
+  void Update() {
+    if (!idler_) return;
+    switch (idler_->state()) {
+      case ImapIdler::State::kIdling:
+        if (said_ != Said::kUp) {
+          LogInfo("IMAP IDLE established on " + idler_->name() + ": new mail wakes the poll");
+        }
+        said_ = Said::kUp;
+        break;
+      case ImapIdler::State::kNotOffered:
+      case ImapIdler::State::kBroken:
+        if (said_ != Said::kDown) {
+          LogWarn(std::string(said_ == Said::kUp ? "IMAP IDLE lost" : "IMAP IDLE unavailable") +
+                  " (" + Printable(idler_->last_error()) + "): polling every " +
+                  std::to_string(poll_.count()) + " s until it is back");
+        }
+        said_ = Said::kDown;
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  enum class Said { kNothing, kUp, kDown };
+  const ImapIdler* idler_;
+  std::chrono::seconds poll_;
+  Said said_ = Said::kNothing;
+};
+
+// Waits until `until`, a stop, or new mail reported by IDLE, feeding the
+// watchdog at least once a second.
+void WaitForWork(std::chrono::steady_clock::time_point until, const std::atomic<bool>* stop,
+                 ImapIdler* idler, IdleLog* idle_log) {
+  while (!stop->load() && std::chrono::steady_clock::now() < until) {
+    const auto step = std::min(until, std::chrono::steady_clock::now() + std::chrono::seconds(1));
+    if (!idler) {
+      SleepUntil(step, stop);
+      continue;
+    }
+    const ImapIdler::Event event = idler->Wait(step, stop);
+    idle_log->Update();
+    if (event == ImapIdler::Event::kNewMail) return;
+    if (event == ImapIdler::Event::kUnavailable) SleepUntil(step, stop);
+    sd_notify(0, "WATCHDOG=1");
+  }
+}
+
+std::string IdleSummary(const Config& config, const ImapIdler* idler) {
+  if (idler) return ", IMAP IDLE wakes it when offered";
+  if (config.inbox.maildir.empty() && !config.inbox.idle)
+    return ", IMAP IDLE off ([inbox] idle = false): polling only";
+  return "";
 }
 
 void Notify(const PollRecord& last, int pending, const std::string& canary = "") {
@@ -73,7 +133,7 @@ std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* send
 }  // namespace
 
 int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSender* sender,
-               const Clock& clock, const std::atomic<bool>* stop) {
+               const Clock& clock, const std::atomic<bool>* stop, ImapIdler* idler) {
   Runner runner(config, ledger, mailbox, nullptr, clock);
   if (!runner.ready().ok()) {
     // What authentication trusts did not load: read no mail at all.
@@ -81,12 +141,14 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
     return 2;
   }
   LogInfo("flexmail started: inbox " + mailbox->name() + ", poll every " +
-          std::to_string(config.inbox.poll_interval.count()) + " s" +
+          std::to_string(config.inbox.poll_interval.count()) + " s" + IdleSummary(config, idler) +
           (sender ? "" : "; no [smtp] nor [outbox] directory: replies wait in the ledger"));
   SetTransferAbortFlag(stop);  // a stop does not wait for a silent server
   std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock, stop);
   if (sender && !worker) return 1;
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
+  if (idler) idler->Start();
+  IdleLog idle_log(idler, config.inbox.poll_interval);
   sd_notify(0, "READY=1");
   while (!stop->load()) {
     auto next = std::chrono::steady_clock::now() + config.inbox.poll_interval;
@@ -95,9 +157,10 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
     PollRecord rec = runner.Cycle(&stats, stop, &drained);
     if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
     Notify(rec, PendingReplies(ledger), CanaryStatusNote(config, *ledger));
-    SleepUntil(next, stop);
+    WaitForWork(next, stop, idler, &idle_log);
   }
   sd_notify(0, "STOPPING=1");
+  if (idler) idler->Stop();
   if (worker) worker->Stop();  // the reply being sent finishes
   mailbox->Close();
   LogInfo("flexmail stopped");

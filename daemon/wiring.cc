@@ -63,6 +63,29 @@ std::shared_ptr<TokenSource> MakeOAuth2Tokens(const Config& config, std::string*
   return LogTokens(std::move(source), c.token_command.empty() ? c.token_url : "token_command");
 }
 
+namespace {
+
+// The [inbox] IMAP server, login and TLS settings; false (*error set) when
+// the password file cannot be read.
+bool InboxImapOptions(const InboxSettings& in, std::shared_ptr<TokenSource> tokens,
+                      ImapOptions* o, std::string* error) {
+  o->url = in.imap_url;
+  o->username = in.username;
+  if (in.auth == MailLogin::kOAuth2) {
+    o->token_source = std::move(tokens);
+    o->sasl_mechanism = in.sasl_mechanism;
+  } else if (!ReadSecret(in.password_file, &o->password, error)) {
+    return false;
+  }
+  o->ca_file = in.ca_file;
+  o->require_tls = in.require_tls;
+  o->connect_timeout = in.connect_timeout;
+  o->low_speed_timeout = in.low_speed_time;
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::shared_ptr<TokenSource> tokens,
                                      std::string* error) {
   const InboxSettings& in = config.inbox;
@@ -72,25 +95,25 @@ std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::shared_ptr<Token
     return nullptr;
   }
   ImapOptions o;
-  o.url = in.imap_url;
-  o.username = in.username;
-  if (in.auth == MailLogin::kOAuth2) {
-    o.token_source = std::move(tokens);
-    o.sasl_mechanism = in.sasl_mechanism;
-  } else if (!ReadSecret(in.password_file, &o.password, error)) {
-    return nullptr;
-  }
-  o.ca_file = in.ca_file;
-  o.require_tls = in.require_tls;
+  if (!InboxImapOptions(in, std::move(tokens), &o, error)) return nullptr;
   o.processed_folder = in.processed_folder;
   o.rejected_folder = in.rejected_folder;
   o.ignored_folder = in.ignored_folder;
   if (config.canary.configured) o.canary_folder = config.canary.folder;
-  o.connect_timeout = in.connect_timeout;
-  o.low_speed_timeout = in.low_speed_time;
   // A backlog is filed 50 messages per MOVE; the end of each poll files the rest.
   o.file_batch = 50;
   return std::make_unique<ImapMailbox>(o);
+}
+
+std::unique_ptr<ImapIdler> MakeIdler(const Config& config, std::shared_ptr<TokenSource> tokens,
+                                     std::string* error) {
+  const InboxSettings& in = config.inbox;
+  if (!in.maildir.empty() || in.imap_url.empty() || !in.idle) return nullptr;
+  ImapOptions o;
+  if (!InboxImapOptions(in, std::move(tokens), &o, error)) return nullptr;
+  IdleSettings settings;
+  settings.refresh = in.idle_refresh;
+  return std::make_unique<ImapIdler>(std::move(o), settings);
 }
 
 std::unique_ptr<MailSender> MakeSender(const Config& config,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "config/config.h"
+#include "mail/imap_idle.h"
 #include "mail/mailbox.h"
 #include "mail/token_source.h"
 
@@ -19,6 +20,13 @@ std::shared_ptr<TokenSource> MakeOAuth2Tokens(const Config& config, std::string*
 // when none is configured or a secret cannot be read. `tokens`: as
 // MakeOAuth2Tokens made it.
 std::unique_ptr<Mailbox> MakeMailbox(const Config& config, std::shared_ptr<TokenSource> tokens,
+                                     std::string* error);
+// The IMAP IDLE watcher of the configured inbox ([inbox] idle and
+// idle_refresh), on a connection of its own with the same server, login and
+// TLS settings as MakeMailbox's: null (polling only) for a Maildir inbox or
+// with idle = false, and with *error set when a secret cannot be read.
+// `tokens`: the same source MakeMailbox got. Not started.
+std::unique_ptr<ImapIdler> MakeIdler(const Config& config, std::shared_ptr<TokenSource> tokens,
                                      std::string* error);
 // The configured reply sender: SMTP when [smtp] url is set, else the
 // [outbox] directory; null (replies wait) when neither is.

@@ -276,7 +276,10 @@ DaemonBed::DaemonBed(const DaemonConfig& c) {
   out << kReferential << "[inbox]\nimap_url = \"" << c.imap_url << "\"\nusername = \""
       << kDaemonUser << "\"\n" << login(c.imap_password_file);
   if (!c.imap_ca_file.empty()) out << "ca_file = \"" << c.imap_ca_file << "\"\n";
-  out << "poll_interval = 1\nconnect_timeout = 2\nlow_speed_time = 5\n"
+  out << "poll_interval = " << c.poll_interval << "\nidle = " << (c.idle ? "true" : "false")
+      << "\n";
+  if (c.idle_refresh > 0) out << "idle_refresh = " << c.idle_refresh << "\n";
+  out << "connect_timeout = 2\nlow_speed_time = 5\n"
       << "[smtp]\nurl = \"" << c.smtp_url << "\"\nusername = \"" << kDaemonUser << "\"\n"
       << login(c.smtp_password_file);
   if (!c.smtp_ca_file.empty()) out << "ca_file = \"" << c.smtp_ca_file << "\"\n";

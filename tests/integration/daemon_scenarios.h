@@ -64,11 +64,7 @@ struct SmtpOutcome {
 SmtpOutcome SendAsShipper(const MailStack& stack, const std::string& raw, bool submission = true,
                           const std::string& envelope_from = "ops@example.test");
 
-// After MailStack::StopDovecot only Dovecot's master is gone: its children
-// (imap sessions, imap-login, auth...) live on as orphans, and a client that
-// kept its connection is still served. This ends them (SIGKILL, by PID, only
-// the processes titled with this stack's Dovecot instance name), as a real
-// outage would; returns how many there were.
+// MailStack::EndDovecotLeftovers (kept for the scenarios that call it so).
 int EndDovecotLeftovers(const MailStack& stack);
 
 // ---------------------------------------------------------------- flexmail
@@ -82,6 +78,10 @@ struct DaemonConfig {
   // "oauth2" instead of their password files.
   std::string oauth2;
   std::string extra;  // more TOML sections (e.g. [canary]), written last
+  // [inbox] poll_interval (seconds), idle and idle_refresh (0: key left out).
+  int poll_interval = 1;
+  bool idle = true;
+  int idle_refresh = 0;
   // The stack's IMAPS INBOX and STARTTLS submission port, as user flexmail.
   static DaemonConfig For(const MailStack& stack);
 };

@@ -32,33 +32,7 @@ size_t AppendTo(char* data, size_t size, size_t n, void* out) {
 
 }  // namespace
 
-int EndDovecotLeftovers(const MailStack& stack) {
-  std::istringstream conf(ReadWhole(stack.Env("DOVECOT_CONF")));
-  std::string instance;
-  for (std::string line; std::getline(conf, line);) {
-    if (line.rfind("instance_name = ", 0) == 0) instance = line.substr(16);
-  }
-  if (instance.empty()) {
-    ADD_FAILURE() << "no instance_name in " << stack.Env("DOVECOT_CONF");
-    return 0;
-  }
-  const std::string title = "dovecot-" + instance + "/";
-  std::vector<pid_t> pids;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (ReadWhole(entry.path().string() + "/cmdline").rfind(title, 0) == 0) {
-      pids.push_back(static_cast<pid_t>(std::stol(name)));
-    }
-  }
-  for (pid_t pid : pids) kill(pid, SIGKILL);
-  WaitUntil(
-      [&] {
-        return std::none_of(pids.begin(), pids.end(), [](pid_t p) { return kill(p, 0) == 0; });
-      },
-      std::chrono::seconds(5));
-  return static_cast<int>(pids.size());
-}
+int EndDovecotLeftovers(const MailStack& stack) { return stack.EndDovecotLeftovers(); }
 
 // ---------------------------------------------------------------- looking
 

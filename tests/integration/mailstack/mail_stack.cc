@@ -16,6 +16,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -104,7 +105,7 @@ AssertionResult MailStack::Run(const std::vector<std::string>& args,
     bool ours = false;
     for (std::string_view key : {"MAILSTACK_OWNER_PID=", "MAILSTACK_MILTERS=",
                                  "MAILSTACK_NAMESERVER=", "MAILSTACK_AUTHSERV_ID=",
-                                 "MAILSTACK_OAUTH2="}) {
+                                 "MAILSTACK_OAUTH2=", "MAILSTACK_NO_IDLE="}) {
       ours = ours || var.starts_with(key);
     }
     if (!ours) env_s.emplace_back(var);
@@ -223,6 +224,8 @@ AssertionResult MailStack::StartWithMilters(std::string_view nameserver,
 
 AssertionResult MailStack::StartWithOAuth2() { return StartIn({"MAILSTACK_OAUTH2=1"}); }
 
+AssertionResult MailStack::StartWithoutIdle() { return StartIn({"MAILSTACK_NO_IDLE=1"}); }
+
 AssertionResult MailStack::StartIn(const std::vector<std::string>& extra_env) {
   if (started()) return AssertionFailure() << "mail stack already started in " << dir_;
   const char* tmp = std::getenv("TMPDIR");
@@ -280,6 +283,39 @@ AssertionResult MailStack::StartDovecot() {
   AssertionResult r = Run({"start-dovecot", dir_.string()});
   if (r) r = LoadEnv();
   return WithLogs(r, *this);
+}
+
+int MailStack::EndDovecotLeftovers() const {
+  std::istringstream conf(ReadFile(Env("DOVECOT_CONF")));
+  std::string instance;
+  for (std::string line; std::getline(conf, line);) {
+    if (line.rfind("instance_name = ", 0) == 0) instance = line.substr(16);
+  }
+  if (instance.empty()) {
+    ADD_FAILURE() << "no instance_name in " << Env("DOVECOT_CONF");
+    return 0;
+  }
+  const std::string title = "dovecot-" + instance + "/";
+  std::vector<pid_t> pids;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (ReadFile(entry.path() / "cmdline").rfind(title, 0) == 0) {
+      pids.push_back(static_cast<pid_t>(std::stol(name)));
+    }
+  }
+  for (pid_t pid : pids) kill(pid, SIGKILL);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto any_alive = [&] {
+    for (pid_t p : pids) {
+      if (kill(p, 0) == 0) return true;
+    }
+    return false;
+  };
+  while (any_alive() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return static_cast<int>(pids.size());
 }
 
 AssertionResult MailStack::StopPostfix() {

@@ -83,6 +83,9 @@ class MailStack {
                                               std::string_view authserv_id);
   // Start() plus the token service, and OAuth2 logins in Dovecot and Postfix.
   ::testing::AssertionResult StartWithOAuth2();
+  // Start() with a Dovecot that does not offer IDLE (its CAPABILITY after
+  // login lacks it; everything else is as usual).
+  ::testing::AssertionResult StartWithoutIdle();
   // Stops both servers by PID; removes the directory unless the environment
   // has FLEXMAIL_KEEP_MAILSTACK=1. Idempotent.
   ::testing::AssertionResult Stop();
@@ -91,6 +94,12 @@ class MailStack {
   // Failure injection: the servers come back on the same ports.
   ::testing::AssertionResult StopDovecot();
   ::testing::AssertionResult StartDovecot();
+  // After StopDovecot only Dovecot's master is gone: its children (imap
+  // sessions, imap-login, auth...) live on as orphans, and a client that
+  // kept its connection is still served. This ends them (SIGKILL, by PID,
+  // only the processes titled with this stack's instance name), as a real
+  // outage would; returns how many there were.
+  int EndDovecotLeftovers() const;
   ::testing::AssertionResult StopPostfix();
   ::testing::AssertionResult StartPostfix();
   // Postfix retries its deferred mail now.
