@@ -2,6 +2,7 @@
 // day at a glance).
 #include <map>
 
+#include "daemon/certificate_checks.h"
 #include "daemon/commands.h"
 #include "daemon/json_views.h"
 #include "daemon/log.h"
@@ -27,7 +28,30 @@ struct Health {
   OutboxItem oldest_unanswered;
   std::vector<std::string> problems;
   std::string authentication;  // the mode; "none" is shown so nobody forgets it
+  std::vector<std::string> warnings;  // worth a look, not unhealthy
+  std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
 };
+
+// Expired certificates are problems; expiring ones and unreadable files,
+// warnings.
+Status CheckCertificates(Context& c, Health* h) {
+  std::vector<CheckedCertificate> certs;
+  Status s = CertificatesToCheck(c.config, &c.ledger, &certs, &h->warnings);
+  h->certificates = ExpiringCertificates(certs, c.clock.Now());
+  for (const auto& w : h->certificates) (w.expired ? h->problems : h->warnings).push_back(w.text);
+  return s;
+}
+
+Json CertificateWarningsJson(const Health& h) {
+  Json list = Json::array();
+  for (const auto& w : h.certificates) {
+    list.push_back({{"what", w.certificate.what},
+                    {"subject", w.certificate.subject},
+                    {"notAfter", FormatLocalIso(w.certificate.not_after)},
+                    {"daysLeft", w.days_left}});
+  }
+  return list;
+}
 
 Status ReadHealth(Context& c, Health* h) {
   Status s = c.ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
@@ -58,6 +82,7 @@ Status ReadHealth(Context& c, Health* h) {
     h->problems.push_back(std::to_string(temp_failures) +
                           " message(s) refused in the last 24 h: sender authentication "
                           "impossible for longer than temp_fail_for (DNS?)");
+  if (s.ok()) s = CheckCertificates(c, h);
   h->authentication = c.config.authentication.configured
                           ? std::string(AuthModeName(c.config.authentication.mode))
                           : std::string("not configured");
@@ -78,7 +103,9 @@ Json HealthJson(const Health& h) {
                             : Json(nullptr)},
           {"outbox", h.by_state},
           {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)},
-          {"authentication", h.authentication}};
+          {"authentication", h.authentication},
+          {"warnings", h.warnings},
+          {"certificateWarnings", CertificateWarningsJson(h)}};
 }
 
 void PrintHealth(std::ostream& os, const Health& h) {
@@ -99,6 +126,7 @@ void PrintHealth(std::ostream& os, const Health& h) {
      << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n"
      << "authentication:       " << h.authentication
      << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n";
+  for (const auto& w : h.warnings) os << "warning:              " << w << "\n";
 }
 
 }  // namespace

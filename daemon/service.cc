@@ -7,6 +7,7 @@
 
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
+#include "daemon/poll_outputs.h"
 #include "mail/transfer_abort.h"
 
 namespace flexmail {
@@ -86,6 +87,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock, stop);
   if (sender && !worker) return 1;
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
+  PollOutputs outputs(config, ledger, mailbox, sender, clock);
   sd_notify(0, "READY=1");
   while (!stop->load()) {
     auto next = std::chrono::steady_clock::now() + config.inbox.poll_interval;
@@ -94,6 +96,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
     PollRecord rec = runner.Cycle(&stats, stop, &drained);
     if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
     Notify(rec, PendingReplies(ledger));
+    outputs.AfterPoll(rec);
     SleepUntil(next, stop);
   }
   sd_notify(0, "STOPPING=1");

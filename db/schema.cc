@@ -208,10 +208,16 @@ SELECT d.id,
  ORDER BY d.received_at, d.id;
 )sql";
 
+// PLACEHOLDER, dropped at merge: migration 9 belongs to the canary probes
+// (table canary_probes), developed apart; this stands in for it so that
+// migration 10 keeps its number.
+constexpr std::string_view kMigration9PlaceholderSql = "SELECT 1;";
+
 // Migration n is kMigrations[n - 1].
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
-                                        CommunicationTestSql(), PollsNeedOperatorSql()};
+                                        CommunicationTestSql(), PollsNeedOperatorSql(),
+                                        kMigration9PlaceholderSql, TlsCertificatesSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

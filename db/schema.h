@@ -40,5 +40,8 @@ std::string_view CommunicationTestSql();
 // Polls that failed in a way only an operator can fix (migration 8), in
 // schema_mail.cc.
 std::string_view PollsNeedOperatorSql();
+// The mail servers' certificates last seen (migration 10), in
+// schema_certificates.cc.
+std::string_view TlsCertificatesSql();
 
 }  // namespace flexmail

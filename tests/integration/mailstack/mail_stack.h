@@ -83,6 +83,8 @@ class MailStack {
                                               std::string_view authserv_id);
   // Start() plus the token service, and OAuth2 logins in Dovecot and Postfix.
   ::testing::AssertionResult StartWithOAuth2();
+  // Start() with a server certificate valid `days` days (not 30).
+  ::testing::AssertionResult StartWithCertificateDays(int days);
   // Stops both servers by PID; removes the directory unless the environment
   // has FLEXMAIL_KEEP_MAILSTACK=1. Idempotent.
   ::testing::AssertionResult Stop();
