@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 
 namespace flexmail {
 namespace {
@@ -31,7 +32,7 @@ void Sample(std::string* out, std::string_view name, double v, std::string_view 
 // One sample per key of `fixed`, then the others of `values`.
 void LabelledSamples(std::string* out, std::string_view name, std::string_view label,
                      const std::map<std::string, std::int64_t>& values,
-                     std::initializer_list<const char*> fixed) {
+                     std::span<const char* const> fixed) {
   std::map<std::string, std::int64_t> rest = values;
   for (const char* key : fixed) {
     auto it = rest.find(key);
@@ -73,28 +74,23 @@ std::string FormatSampleValue(double v) {
   char buf[32];
   if (v == std::floor(v) && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    // The shortest text that reads back the same, when there is one.
-    for (int digits = 1; digits < 17; ++digits) {
-      char shorter[32];
-      std::snprintf(shorter, sizeof shorter, "%.*g", digits, v);
-      if (std::strtod(shorter, nullptr) == v) {
-        return shorter;
-      }
-    }
+    return buf;
+  }
+  // The shortest text that reads back the same value.
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
   }
   return buf;
 }
 
 std::string FormatMetrics(const MetricsSnapshot& s) {
   std::string out;
-  Family(&out, "flexmail_messages_total", "counter", "Messages recorded in the ledger, by outcome.");
-  LabelledSamples(&out, "flexmail_messages_total", "outcome", s.messages_by_outcome,
-                  {kOutcomes[0], kOutcomes[1], kOutcomes[2], kOutcomes[3]});
+  Family(&out, "flexmail_messages_total", "counter",
+         "Messages recorded in the ledger, by outcome.");
+  LabelledSamples(&out, "flexmail_messages_total", "outcome", s.messages_by_outcome, kOutcomes);
   Family(&out, "flexmail_replies", "gauge", "Replies in the outbox, by state.");
-  LabelledSamples(&out, "flexmail_replies", "state", s.replies_by_state,
-                  {kStates[0], kStates[1], kStates[2]});
+  LabelledSamples(&out, "flexmail_replies", "state", s.replies_by_state, kStates);
   Gauge(&out, "flexmail_poll_duration_seconds", "How long the last inbox poll took.",
         s.poll_duration_seconds);
   Gauge(&out, "flexmail_last_poll_success_timestamp_seconds",

@@ -17,7 +17,8 @@ int NoPassword(char*, int, int, void*) { return 0; }
 std::string SubjectLine(X509* cert) {
   BioPtr mem(BIO_new(BIO_s_mem()));
   if (!mem) return "";
-  X509_NAME_print_ex(mem.get(), X509_get_subject_name(cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+  X509_NAME_print_ex(mem.get(), X509_get_subject_name(cert), 0,
+                     XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
   char* data = nullptr;
   long n = BIO_get_mem_data(mem.get(), &data);
   std::string out;
