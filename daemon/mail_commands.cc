@@ -7,6 +7,7 @@
 #include "daemon/intake.h"
 #include "daemon/json_views.h"
 #include "daemon/log.h"
+#include "daemon/poll_outputs.h"
 #include "daemon/runner.h"
 #include "daemon/service.h"
 #include "daemon/table.h"
@@ -160,6 +161,7 @@ int CmdRun(Context& c, const RunArgs& a) {
   if (!AuthenticationLoaded(c, runner.ready())) return kExitUsage;
   PassStats stats;
   PollRecord rec = runner.Cycle(&stats);
+  PollOutputs(c.config, &c.ledger, mailbox.get(), sender.get(), c.clock).AfterPoll(rec);
   PrintStats(c.out, stats);
   if (rec.ok) return kExitOk;
   c.err << "flexmail: " << rec.error << "\n";

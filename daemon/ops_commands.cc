@@ -3,6 +3,7 @@
 #include <map>
 
 #include "daemon/canary_status.h"
+#include "daemon/certificate_checks.h"
 #include "daemon/commands.h"
 #include "daemon/json_views.h"
 #include "daemon/log.h"
@@ -29,7 +30,30 @@ struct Health {
   std::vector<std::string> problems;
   std::string authentication;  // the mode; "none" is shown so nobody forgets it
   CanaryHealth canary;
+  std::vector<std::string> warnings;  // worth a look, not unhealthy
+  std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
 };
+
+// Expired certificates are problems; expiring ones and unreadable files,
+// warnings.
+Status CheckCertificates(Context& c, Health* h) {
+  std::vector<CheckedCertificate> certs;
+  Status s = CertificatesToCheck(c.config, &c.ledger, &certs, &h->warnings);
+  h->certificates = ExpiringCertificates(certs, c.clock.Now());
+  for (const auto& w : h->certificates) (w.expired ? h->problems : h->warnings).push_back(w.text);
+  return s;
+}
+
+Json CertificateWarningsJson(const Health& h) {
+  Json list = Json::array();
+  for (const auto& w : h.certificates) {
+    list.push_back({{"what", w.certificate.what},
+                    {"subject", w.certificate.subject},
+                    {"notAfter", FormatLocalIso(w.certificate.not_after)},
+                    {"daysLeft", w.days_left}});
+  }
+  return list;
+}
 
 Status ReadHealth(Context& c, Health* h) {
   Status s = c.ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
@@ -62,6 +86,7 @@ Status ReadHealth(Context& c, Health* h) {
                           "impossible for longer than temp_fail_for (DNS?)");
   if (s.ok()) s = ReadCanaryHealth(c.config, c.ledger, c.clock.Now(), &h->canary);
   if (s.ok() && !h->canary.problem.empty()) h->problems.push_back(h->canary.problem);
+  if (s.ok()) s = CheckCertificates(c, h);
   h->authentication = c.config.authentication.configured
                           ? std::string(AuthModeName(c.config.authentication.mode))
                           : std::string("not configured");
@@ -83,7 +108,9 @@ Json HealthJson(const Health& h, const Config& config) {
           {"outbox", h.by_state},
           {"lastError", h.last_found && !h.last_poll.ok ? Json(h.last_poll.error) : Json(nullptr)},
           {"authentication", h.authentication},
-          {"canary", CanaryHealthJson(h.canary, config)}};
+          {"canary", CanaryHealthJson(h.canary, config)},
+          {"warnings", h.warnings},
+          {"certificateWarnings", CertificateWarningsJson(h)}};
 }
 
 void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
@@ -105,6 +132,7 @@ void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
      << "authentication:       " << h.authentication
      << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n"
      << "canary:               " << CanaryHealthText(h.canary, config) << "\n";
+  for (const auto& w : h.warnings) os << "warning:              " << w << "\n";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "daemon/canary_status.h"
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
+#include "daemon/poll_outputs.h"
 #include "mail/transfer_abort.h"
 
 namespace flexmail {
@@ -149,6 +150,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
   if (idler) idler->Start();
   IdleLog idle_log(idler, config.inbox.poll_interval);
+  PollOutputs outputs(config, ledger, mailbox, sender, clock, idler);
   sd_notify(0, "READY=1");
   while (!stop->load()) {
     auto next = std::chrono::steady_clock::now() + config.inbox.poll_interval;
@@ -157,6 +159,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
     PollRecord rec = runner.Cycle(&stats, stop, &drained);
     if (!rec.ok) LogError(rec.error + "; retrying at the next poll");
     Notify(rec, PendingReplies(ledger), CanaryStatusNote(config, *ledger));
+    outputs.AfterPoll(rec);
     WaitForWork(next, stop, idler, &idle_log);
   }
   sd_notify(0, "STOPPING=1");

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,16 @@ struct OutboxItem {
   std::optional<Instant> sent_at;
   std::string last_error;
   std::optional<Instant> failed_at;     // when it was given up (FAILED)
+};
+
+// The leaf certificate a mail server showed when flexmail last connected,
+// for `flexmail status` (it runs apart from the daemon and cannot ask the
+// server itself).
+struct ServerCertificateRecord {
+  std::string endpoint;  // "imaps://host:993", "smtp://host:587" (no mailbox, no credentials)
+  std::string subject;   // as OpenSSL prints it, printable
+  Instant not_after{};
+  Instant seen_at{};     // when the daemon last recorded it
 };
 
 // One poll of the inbox, for `flexmail status`.
@@ -287,6 +298,17 @@ class Ledger {
   Status LatestCanaryProbe(bool* found, CanaryRecord* out);
   // The oldest probe kept (how long the canary has been singing).
   Status FirstCanaryProbe(bool* found, CanaryRecord* out);
+  // --- Monitoring (metrics textfile, `status`) ------------------------
+  // How many messages the ledger holds per outcome ("INTEGRATED",
+  // "REJECTED", "IGNORED", "TEST"); outcomes with none are absent.
+  Status CountMessagesByOutcome(std::map<std::string, std::int64_t>* out);
+  // When the oldest PENDING reply was queued; *found false when none is.
+  Status OldestPendingReply(bool* found, Instant* created_at);
+  // Stores (or replaces) the certificate last seen at c.endpoint.
+  // kInvalidInput when the endpoint is empty.
+  Status RecordServerCertificate(const ServerCertificateRecord& c);
+  // Every recorded server certificate, by endpoint.
+  Status ServerCertificates(std::vector<ServerCertificateRecord>* out);
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;

@@ -42,5 +42,8 @@ std::string_view CommunicationTestSql();
 std::string_view PollsNeedOperatorSql();
 // The canary's probes and v_canary (migration 9), in schema_canary.cc.
 std::string_view CanarySql();
+// The mail servers' certificates last seen (migration 10), in
+// schema_certificates.cc.
+std::string_view TlsCertificatesSql();
 
 }  // namespace flexmail

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -136,6 +137,9 @@ void CurlEasy::Prepare(const CurlCommonOptions& o) {
   curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &AbortWhenAsked);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  // The server's chain, kept by curl after the handshake: `status` warns
+  // before the certificate expires (LeafCertificate).
+  curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
 }
 
 void SetOAuth2Login(CURL* h, const std::string& token, const std::string& mechanism) {
@@ -181,6 +185,39 @@ bool CurlEasy::opened_connection() const {
   long connects = 0;
   curl_easy_getinfo(handle_.get(), CURLINFO_NUM_CONNECTS, &connects);
   return connects > 0;
+}
+
+bool CurlEasy::LeafCertificate(std::string* subject, Instant* not_after) const {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(handle_.get(), CURLINFO_CERTINFO, &info) != CURLE_OK || !info ||
+      info->num_of_certs < 1)
+    return false;
+  bool dated = false;
+  subject->clear();
+  for (curl_slist* field = info->certinfo[0]; field; field = field->next) {
+    std::string_view line(field->data);
+    if (line.starts_with("Subject:")) subject->assign(PrintableText(line.substr(8)));
+    if (line.starts_with("Expire date:")) dated = ParseCertificateTime(line.substr(12), not_after);
+  }
+  return dated;
+}
+
+bool ParseCertificateTime(std::string_view text, Instant* out) {
+  std::string t(text);
+  // Fractional seconds ("00:00:00.5 2027") are dropped: days matter here.
+  if (auto dot = t.find('.'); dot != std::string::npos) {
+    auto end = t.find(' ', dot);
+    if (end == std::string::npos) return false;
+    t.erase(dot, end - dot);
+  }
+  std::tm tm{};
+  const char* rest = strptime(t.c_str(), " %b %d %H:%M:%S %Y GMT", &tm);
+  if (rest == nullptr) return false;
+  while (*rest == ' ') ++rest;
+  if (*rest != '\0') return false;
+  const time_t secs = timegm(&tm);
+  *out = Instant(std::chrono::seconds(secs));
+  return true;
 }
 
 bool IsTlsTrustFailure(CURLcode code) {

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "mail/transfer_abort.h"
+#include "rules/time.h"
 
 namespace flexmail {
 
@@ -109,6 +110,11 @@ class CurlEasy {
   std::string error_text() const;
   // Whether the last transfer had to open a new connection.
   bool opened_connection() const;
+  // The leaf certificate of the last TLS connection this handle opened
+  // (Prepare asks curl for the chain): its subject, printable, and
+  // notAfter. False when curl has none (no TLS, or a date it could not
+  // read). Meaningful right after a transfer that opened_connection().
+  bool LeafCertificate(std::string* subject, Instant* not_after) const;
 
  private:
   struct Cleanup {
@@ -163,6 +169,11 @@ std::string CheckSaslMechanism(const std::string& mechanism, std::string* canoni
 // RFC 3986 percent-encoding of everything but unreserved characters: a
 // mailbox name in a URL, a form value (a secret may hold '&', '=', '+').
 std::string PercentEncode(std::string_view value);
+
+// A certificate time as curl's OpenSSL backend prints it ("Expire date:"
+// in CURLINFO_CERTINFO): "Jan  1 00:00:00 2027 GMT", fractional seconds
+// allowed. False for anything else.
+bool ParseCertificateTime(std::string_view text, Instant* out);
 
 // curl's error buffer text if any, else curl's generic text for `code`.
 std::string CurlErrorText(CURLcode code, const std::string& error_buffer);

@@ -138,6 +138,7 @@ ImapMailbox::Reply ImapMailbox::RunOnce(const std::string& url, const std::strin
   reply.reused_connection = !easy_->opened_connection();
   // A new connection may be to a server that offers other extensions.
   if (!reply.reused_connection) caps_.clear();
+  if (!reply.reused_connection) NoteCertificate();
   reply.overflowed = body.overflowed();
   reply.body = std::move(body.data());
   reply.curl_error = CurlErrorText(code, easy_->error_text());
@@ -146,6 +147,11 @@ ImapMailbox::Reply ImapMailbox::RunOnce(const std::string& url, const std::strin
   reply.refusal = PrintableText(imap::WithoutTag(why ? *why : lines.last()));
   reply.recent = lines.Recent();
   return reply;
+}
+
+void ImapMailbox::NoteCertificate() {
+  ServerCertificate c{scheme_ + "://" + authority_, "", {}};
+  if (easy_->LeafCertificate(&c.subject, &c.not_after)) certificate_ = std::move(c);
 }
 
 // The table of errors. kPermanent: nothing will change until someone

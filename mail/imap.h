@@ -113,6 +113,10 @@ class ImapMailbox final : public Mailbox {
   // Forgets the messages not filed yet: they stay waiting.
   void Close() override;
 
+  std::optional<ServerCertificate> last_server_certificate() const override {
+    return certificate_;
+  }
+
   // What the server offered on the current connection (upper case), for
   // diagnostics; empty before Open.
   const std::vector<std::string>& capabilities() const { return caps_; }
@@ -133,6 +137,8 @@ class ImapMailbox final : public Mailbox {
   Reply Run(const std::string& url, const std::string& command, std::size_t max_body);
   Reply RunOnce(const std::string& url, const std::string& command, std::size_t max_body);
   Status Failure(const Reply& r, const std::string& what) const;
+  // Keeps the certificate of the connection just opened.
+  void NoteCertificate();
   Status LoginFailure(const Reply& r) const;
   // A login refused with a token that may have expired or been revoked:
   // the source is told and the request tried once more.
@@ -172,6 +178,7 @@ class ImapMailbox final : public Mailbox {
   // UIDs filed but not moved yet, per Folder.
   std::vector<std::uint64_t> unfiled_[kFolderCount];
   std::optional<std::uint64_t> validity_;  // set by a successful Open
+  std::optional<ServerCertificate> certificate_;  // of the last connection opened
 };
 
 }  // namespace flexmail

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,14 @@ namespace flexmail {
 // kCanary: the canary's probes come back there (README, "The canary").
 enum class Folder { kProcessed, kRejected, kIgnored, kCanary };
 inline constexpr int kFolderCount = 4;
+
+// The leaf certificate a mail server showed when a connection to it was
+// opened, kept so that operators hear of its expiry before it happens.
+struct ServerCertificate {
+  std::string endpoint;  // "imaps://host:993", "smtp://host:587": no mailbox, no credentials
+  std::string subject;   // printable
+  Instant not_after{};
+};
 
 struct MailboxEntry {
   std::string key;          // IMAP: the UID in decimal; Maildir: the file's unique name
@@ -57,6 +66,11 @@ class Mailbox {
   // Ends the connection (if any); the next Open reconnects. Moves still
   // pending are dropped: those messages stay waiting.
   virtual void Close() {}
+  // The server's certificate on the last connection opened; none without
+  // TLS or before any connection.
+  virtual std::optional<ServerCertificate> last_server_certificate() const {
+    return std::nullopt;
+  }
 };
 
 // What happened to one outgoing message.
@@ -81,6 +95,10 @@ class MailSender {
   virtual ~MailSender() = default;
   virtual SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
                           const std::string& raw) = 0;
+  // As Mailbox's. Thread safe: may be called while another thread sends.
+  virtual std::optional<ServerCertificate> last_server_certificate() const {
+    return std::nullopt;
+  }
 };
 
 }  // namespace flexmail

@@ -108,6 +108,11 @@ SmtpSender::SmtpSender(SmtpOptions options)
 
 SmtpSender::~SmtpSender() = default;
 
+std::optional<ServerCertificate> SmtpSender::last_server_certificate() const {
+  std::lock_guard<std::mutex> lock(certificate_mutex_);
+  return certificate_;
+}
+
 SendResult SmtpSender::Send(const std::string& from, const std::vector<std::string>& recipients,
                             const std::string& raw) {
   if (!config_error_.empty()) return Result(SendOutcome::kRelayUnusable, config_error_);
@@ -184,6 +189,11 @@ SmtpSender::Attempt SmtpSender::Transfer(const std::string& mail_from, curl_slis
   if (up.opened_connection) {
     ++connections_opened_;
     connection_authenticated_ = lines.saw_watched();
+    ServerCertificate c{endpoint_, "", {}};
+    if (easy_->LeafCertificate(&c.subject, &c.not_after)) {
+      std::lock_guard<std::mutex> lock(certificate_mutex_);
+      certificate_ = std::move(c);
+    }
   }
   return a;
 }

@@ -33,6 +33,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,8 @@ class SmtpSender final : public MailSender {
   SendResult Send(const std::string& from, const std::vector<std::string>& recipients,
                   const std::string& raw) override;
 
+  std::optional<ServerCertificate> last_server_certificate() const override;
+
   // Connections opened so far (for tests and diagnostics).
   int connections_opened() const { return connections_opened_; }
 
@@ -103,6 +107,8 @@ class SmtpSender final : public MailSender {
   std::string endpoint_;      // "smtp://host:port", for messages
   std::string host_;
   std::string mechanism_;     // upper case; "" = OAUTHBEARER or XOAUTH2
+  mutable std::mutex certificate_mutex_;  // last_server_certificate() runs in other threads
+  std::optional<ServerCertificate> certificate_;  // of the last connection opened
 };
 
 }  // namespace flexmail

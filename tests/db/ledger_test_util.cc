@@ -132,7 +132,7 @@ const char* const kAllTables[] = {
     "declarations",       "declaration_files", "diagnostics",     "programmes",
     "programme_slots",    "programme_violations", "reference_versions", "reference_slots",
     "indicator_publications", "shortages",     "messages",        "outbox",
-    "polls",                  "canary_probes",  nullptr};
+    "polls",                  "canary_probes",  "tls_certificates", nullptr};
 
 long TotalRows(const RawDb& raw) {
   long n = 0;

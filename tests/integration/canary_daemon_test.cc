@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "tests/integration/daemon_scenarios.h"
@@ -17,6 +19,13 @@ using namespace std::chrono_literals;
 
 constexpr const char* kSecret = "integration-canary-secret-0123456789";
 
+bool FileHas(const std::string& path, const std::string& text) {
+  std::ifstream in(path);
+  std::stringstream all;
+  all << in.rdbuf();
+  return all.str().find(text) != std::string::npos;
+}
+
 class CanaryScenario : public DaemonScenario {
  protected:
   void SetUp() override {
@@ -25,7 +34,8 @@ class CanaryScenario : public DaemonScenario {
     const std::string secret = (stack_.dir() / "canary.secret").string();
     std::ofstream(secret) << kSecret << "\n";
     DaemonConfig c = DaemonConfig::For(stack_);
-    c.extra = "[canary]\ninterval = 5\nsecret_file = \"" + secret + "\"\n";
+    c.extra = "[canary]\ninterval = 5\nsecret_file = \"" + secret + "\"\n[metrics]\ntextfile = \"" +
+              (stack_.dir() / "flexmail.prom").string() + "\"\n";
     Rewire(c);
   }
   std::int64_t Returned() {
@@ -83,6 +93,15 @@ TEST_F(CanaryScenario, MeasuresAndRecordsTheRoundTrip) {
   EXPECT_EQ(box.Count("Processed") + box.Count("Ignored") + box.Count("Rejected"), 0);
   EXPECT_TRUE(Reported().empty()) << Reported().dump(2);
   EXPECT_GE(bed_->LogCount("canary probe"), 4) << Logs();
+  // The metrics file shows the round trip and the IDLE connection, and a
+  // real parser accepts it.
+  const std::string prom = (stack_.dir() / "flexmail.prom").string();
+  ASSERT_TRUE(WaitUntil([&] { return FileHas(prom, "flexmail_canary_last_round_trip_seconds "); },
+                        10s))
+      << Logs();
+  EXPECT_TRUE(FileHas(prom, "flexmail_canary_last_round_trip_timestamp_seconds ")) << prom;
+  EXPECT_TRUE(FileHas(prom, "flexmail_imap_idle_connected 1")) << prom;
+  EXPECT_EQ(std::system(("promtool check metrics < '" + prom + "' > /dev/null 2>&1").c_str()), 0);
 }
 
 // Given Postfix stopped, no probe can leave: status turns unhealthy once two

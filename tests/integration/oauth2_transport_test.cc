@@ -187,7 +187,7 @@ TEST_F(OAuth2TransportTest, SmtpSendsWithATokenAndRetriesARefusedOne) {
   SendResult r = Send(&sender);
   EXPECT_EQ(r.outcome, SendOutcome::kSent) << r.detail << stack_.LogTail();
   EXPECT_EQ(tokens->refused, std::vector<std::string>{revoked});
-  const auto deadline = Clock::now() + 10s;
+  const auto deadline = Clock::now() + 30s;
   while (UidsIn(stack_, kShipperUser, "INBOX").empty() && Clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
   }

@@ -7,6 +7,19 @@
 namespace flexmail {
 namespace {
 
+// Certificate dates as curl's OpenSSL backend prints them ("Expire date:").
+TEST(CurlUtilTest, ParseCertificateTime) {
+  Instant t{};
+  ASSERT_TRUE(ParseCertificateTime("Jan  1 00:00:00 2027 GMT", &t));
+  EXPECT_EQ(FormatUtcIso(t), "2027-01-01T00:00:00.000Z");
+  ASSERT_TRUE(ParseCertificateTime(" Dec 13 08:45:59.250 2026 GMT", &t));
+  EXPECT_EQ(FormatUtcIso(t), "2026-12-13T08:45:59.000Z");
+  for (const char* bad : {"", "2027-01-01", "Jan  1 00:00:00 2027", "Jan  1 00:00:00 2027 GMT x",
+                          "Foo  1 00:00:00 2027 GMT"}) {
+    EXPECT_FALSE(ParseCertificateTime(bad, &t)) << bad;
+  }
+}
+
 // Server text is made printable and cut, so a log line stays one bounded line.
 TEST(CurlUtilTest, PrintableText) {
   EXPECT_EQ(PrintableText("250 2.0.0 Ok\r\n"), "250 2.0.0 Ok");

@@ -105,7 +105,8 @@ AssertionResult MailStack::Run(const std::vector<std::string>& args,
     bool ours = false;
     for (std::string_view key : {"MAILSTACK_OWNER_PID=", "MAILSTACK_MILTERS=",
                                  "MAILSTACK_NAMESERVER=", "MAILSTACK_AUTHSERV_ID=",
-                                 "MAILSTACK_OAUTH2=", "MAILSTACK_NO_IDLE="}) {
+                                 "MAILSTACK_OAUTH2=", "MAILSTACK_NO_IDLE=",
+                                 "MAILSTACK_CERT_DAYS="}) {
       ours = ours || var.starts_with(key);
     }
     if (!ours) env_s.emplace_back(var);
@@ -225,6 +226,9 @@ AssertionResult MailStack::StartWithMilters(std::string_view nameserver,
 AssertionResult MailStack::StartWithOAuth2() { return StartIn({"MAILSTACK_OAUTH2=1"}); }
 
 AssertionResult MailStack::StartWithoutIdle() { return StartIn({"MAILSTACK_NO_IDLE=1"}); }
+AssertionResult MailStack::StartWithCertificateDays(int days) {
+  return StartIn({"MAILSTACK_CERT_DAYS=" + std::to_string(days)});
+}
 
 AssertionResult MailStack::StartIn(const std::vector<std::string>& extra_env) {
   if (started()) return AssertionFailure() << "mail stack already started in " << dir_;

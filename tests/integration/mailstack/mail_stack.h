@@ -86,6 +86,8 @@ class MailStack {
   // Start() with a Dovecot that does not offer IDLE (its CAPABILITY after
   // login lacks it; everything else is as usual).
   ::testing::AssertionResult StartWithoutIdle();
+  // Start() with a server certificate valid `days` days (not 30).
+  ::testing::AssertionResult StartWithCertificateDays(int days);
   // Stops both servers by PID; removes the directory unless the environment
   // has FLEXMAIL_KEEP_MAILSTACK=1. Idempotent.
   ::testing::AssertionResult Stop();
