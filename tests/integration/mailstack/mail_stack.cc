@@ -496,17 +496,10 @@ HttpAnswer HttpRequest(const std::string& url, const std::string& body, bool get
 }
 
 std::string FormEscape(std::string_view v) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : v) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
+  // libcurl's own escaping: all but RFC 3986 unreserved characters.
+  char* escaped = curl_easy_escape(nullptr, v.data(), static_cast<int>(v.size()));
+  std::string out = escaped ? escaped : "";
+  curl_free(escaped);
   return out;
 }
 
