@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "console/pages.h"
+
 namespace flexmail {
 namespace {
 
@@ -101,6 +103,13 @@ Status ConsoleServer::Start(const Config& config, const std::string& database,
   server->port_ = info ? info->port : port;
   *out = std::move(server);
   return Status::Ok();
+}
+
+Status StartConsole(const Config& config, const std::string& database, const std::string& listen,
+                    const Clock& clock, std::unique_ptr<ConsoleServer>* out) {
+  Router router;
+  AddStandardPages(&router);
+  return ConsoleServer::Start(config, database, listen, clock, std::move(router), out);
 }
 
 }  // namespace flexmail

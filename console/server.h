@@ -49,4 +49,8 @@ class ConsoleServer {
   int port_ = 0;
 };
 
+// Start with the standard pages (console/pages.h AddStandardPages).
+Status StartConsole(const Config& config, const std::string& database, const std::string& listen,
+                    const Clock& clock, std::unique_ptr<ConsoleServer>* out);
+
 }  // namespace flexmail

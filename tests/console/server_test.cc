@@ -201,5 +201,22 @@ TEST_F(ConsoleServerTest, BindFailureNamesTheKey) {
             std::string::npos) << s.message();
 }
 
+TEST_F(ConsoleServerTest, ServeCommandExitsTwoWhenItCannotBind) {
+  // Given `flexmail serve` on a port already taken, it should exit 2 naming http.listen and the address.
+  std::string listen = "127.0.0.1:" + std::to_string(server->port());
+  testing::RunResult r =
+      testing::RunBinary({"--config", bed.config(), "serve", "--listen", listen});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("http.listen = \"" + listen + "\": cannot listen"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(ConsoleServerTest, ServeCommandNeedsAnAddress) {
+  // Given no [http] section and no --listen, `flexmail serve` should refuse with exit 2 naming http.listen.
+  testing::RunResult r = testing::RunBinary({"--config", bed.config(), "serve"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("http.listen is not set"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace flexmail
