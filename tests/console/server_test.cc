@@ -201,6 +201,23 @@ TEST_F(ConsoleServerTest, BindFailureNamesTheKey) {
             std::string::npos) << s.message();
 }
 
+TEST_F(ConsoleServerTest, ReadOnlyLedgerNeverWrites) {
+  // Given the ledger opened read-only, a write should fail and leave it unchanged; a missing file should be kNotFound, not created.
+  std::unique_ptr<Ledger> ro;
+  ASSERT_TRUE(Ledger::OpenReadOnly(bed.database(), &ro).ok());
+  PollRecord p;
+  p.started_at = p.finished_at = clock.now;
+  EXPECT_FALSE(ro->RecordPoll(p).ok());
+  bool found = false;
+  PollRecord last;
+  ASSERT_TRUE(ro->LastPoll(&found, &last).ok());
+  EXPECT_EQ(last.finished_at, At("2026-12-03T09:59:31+01:00"));
+  std::unique_ptr<Ledger> missing;
+  EXPECT_EQ(Ledger::OpenReadOnly(bed.dir() + "/none.db", &missing).kind(),
+            Status::Kind::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(bed.dir() + "/none.db"));
+}
+
 TEST_F(ConsoleServerTest, ServeCommandExitsTwoWhenItCannotBind) {
   // Given `flexmail serve` on a port already taken, it should exit 2 naming http.listen and the address.
   std::string listen = "127.0.0.1:" + std::to_string(server->port());
