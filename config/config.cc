@@ -128,6 +128,8 @@
 //   textfile = "/var/lib/prometheus/node-exporter/flexmail.prom"
 //                                                required; resolved; rewritten after each
 //                                                poll (node_exporter textfile format)
+//   [http]                                       optional: the read-only web console
+//   listen = "127.0.0.1:8025"                    required; IPv4:port or [IPv6]:port
 //   [authentication]                             required with [inbox] (README,
 //                                                "Sender authentication")
 //   mode = "dkim"                                required; dkim | authentication-results
@@ -347,6 +349,10 @@ constexpr Key<MetricsSettings> kMetricsKeys[] = {
     {"textfile", &MetricsSettings::textfile, kRequired, NonEmpty()},
 };
 
+constexpr Key<HttpSettings> kHttpKeys[] = {
+    {"listen", &HttpSettings::listen, kRequired, NonEmpty(), cfg::ListenSyntax},
+};
+
 Status ReadAuthMode(const cfg::Context& ctx, const toml::node& node, const std::string& path,
                     AuthenticationSettings* out) {
   std::string name;
@@ -384,6 +390,7 @@ constexpr Key<Draft> kSections[] = {
     {"authentication", Section<&Config::authentication, kAuthenticationKeys>, kOptional},
     {"canary", Section<&Config::canary, kCanaryKeys>, kOptional},
     {"metrics", Section<&Config::metrics, kMetricsKeys>, kOptional},
+    {"http", Section<&Config::http, kHttpKeys>, kOptional},
 };
 
 Status ParseToml(std::string_view text, const std::string& source_name, toml::table* root) {

@@ -129,6 +129,16 @@ struct MetricsSettings {
   std::string textfile;  // resolved; empty: no metrics file
 };
 
+// [http]: the read-only web console (README "Console"). Absent: no console.
+struct HttpSettings {
+  std::string listen;  // "127.0.0.1:8025" or "[::1]:8025"; empty: off
+};
+
+// Splits a listen address "host:port" (IPv4 dotted quad, or an IPv6 address
+// in brackets) into its host (brackets removed) and port (0..65535; 0: any
+// free port). False when it is not of that shape.
+bool SplitListenAddress(std::string_view listen, std::string* host, int* port);
+
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
@@ -142,6 +152,7 @@ struct Config {
   AuthenticationSettings authentication;
   CanarySettings canary;
   MetricsSettings metrics;
+  HttpSettings http;
 };
 
 // The method that applies to `shipper`: its own `authentication`, else

@@ -1,6 +1,7 @@
 #include "config/syntax.h"
 
 #include <cctype>
+#include <string>
 
 #include "config/config.h"
 
@@ -213,4 +214,69 @@ const char* FolderSyntax(std::string_view s) {
   return nullptr;
 }
 
+const char* ListenSyntax(std::string_view s) {
+  std::string host;
+  int port = 0;
+  return SplitListenAddress(s, &host, &port)
+             ? nullptr
+             : "expected an IPv4 address or an [IPv6] one, then :port (127.0.0.1:8025)";
+}
+
 }  // namespace flexmail::cfg
+
+namespace flexmail {
+namespace {
+
+bool IsIpv4(std::string_view s) {
+  int parts = 0;
+  while (true) {
+    std::size_t n = 0;
+    int value = 0;
+    while (n < s.size() && n < 4 && std::isdigit(static_cast<unsigned char>(s[n])))
+      value = value * 10 + (s[n++] - '0');
+    if (n == 0 || n > 3 || value > 255) return false;
+    ++parts;
+    s.remove_prefix(n);
+    if (s.empty()) return parts == 4;
+    if (s.front() != '.' || parts == 4) return false;
+    s.remove_prefix(1);
+  }
+}
+
+// Hex digits, colons and at most one "::"; a trailing dotted quad allowed.
+bool IsIpv6(std::string_view s) {
+  if (s.size() < 2 || s.size() > 45) return false;
+  int colons = 0;
+  for (unsigned char c : s) {
+    if (c == ':') ++colons;
+    else if (!std::isxdigit(c) && c != '.') return false;
+  }
+  std::size_t first = s.find("::");
+  return colons >= 2 && colons <= 7 &&
+         (first == std::string_view::npos || s.find("::", first + 1) == std::string_view::npos);
+}
+
+}  // namespace
+
+bool SplitListenAddress(std::string_view listen, std::string* host, int* port) {
+  std::size_t colon = listen.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view h = listen.substr(0, colon), p = listen.substr(colon + 1);
+  if (p.empty() || p.size() > 5) return false;
+  int value = 0;
+  for (unsigned char c : p) {
+    if (!std::isdigit(c)) return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value > 65535) return false;
+  bool ok = h.size() > 2 && h.front() == '[' && h.back() == ']'
+                ? IsIpv6(h.substr(1, h.size() - 2))
+                : IsIpv4(h);
+  if (!ok) return false;
+  *host = h.size() > 2 && h.front() == '[' ? std::string(h.substr(1, h.size() - 2))
+                                            : std::string(h);
+  *port = value;
+  return true;
+}
+
+}  // namespace flexmail

@@ -34,5 +34,6 @@ const char* MailLoginSyntax(std::string_view s);     // password | oauth2
 const char* SaslMechanismSyntax(std::string_view s); // XOAUTH2 | OAUTHBEARER
 const char* TokenUrlSyntax(std::string_view s);      // https://host[:port]/path
 const char* AssertionAlgorithmSyntax(std::string_view s);  // RS256 | PS256
+const char* ListenSyntax(std::string_view s);        // 127.0.0.1:8025 or [::1]:8025
 
 }  // namespace flexmail::cfg

@@ -139,6 +139,11 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   OutboxArgs outbox_list, outbox_show;
   StatusArgs status;
   ReportArgs report;
+  ServeArgs serve;
+  auto* serve_cmd = app.add_subcommand(
+      "serve", "The read-only web console alone, until SIGTERM or SIGINT");
+  serve_cmd->add_option("--listen", serve.listen, "ADDR:PORT (default: [http] listen)");
+  serve_cmd->add_option("--database", serve.database, "Ledger file (default: the configured one)");
   AddDeclare(app, "submit", true, &submit, &action);
   AddDeclare(app, "check", false, &check, &action);
   AddIndicators(app, &publish, &show, &action);
@@ -155,6 +160,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitUsage;
   }
+  if (serve_cmd->parsed()) return CmdServe(config_path, serve, out, err, clock);
   return RunAction(config_path, action, out, err, clock);
 }
 

@@ -93,6 +93,16 @@ struct StatusArgs {
 // than 3 poll intervals (or none happened) or a reply is FAILED.
 int CmdStatus(Context& c, const StatusArgs& a);
 
+// `serve`: the web console alone, over the configured ledger or `database`,
+// on `listen` or [http] listen, until SIGTERM or SIGINT. Exit 2 when there
+// is no address or it cannot bind (the message names http.listen).
+struct ServeArgs {
+  std::string listen;
+  std::string database;
+};
+int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& out,
+             std::ostream& err, const Clock& clock);
+
 struct ReportArgs {
   std::string gas_day;
   bool json = false;

@@ -5,6 +5,7 @@
 #include "daemon/canary_status.h"
 #include "daemon/certificate_checks.h"
 #include "daemon/commands.h"
+#include "daemon/health.h"
 #include "daemon/json_views.h"
 #include "daemon/log.h"
 #include "daemon/table.h"
@@ -21,29 +22,6 @@ Json InstantOrNull(bool present, Instant t) {
   return present ? Json(FormatLocalIso(t)) : Json(nullptr);
 }
 
-struct Health {
-  bool polled = false, last_found = false;
-  PollRecord ok_poll, last_poll;
-  std::map<std::string, int> by_state{{"PENDING", 0}, {"SENT", 0}, {"FAILED", 0}};
-  bool has_unanswered = false;
-  OutboxItem oldest_unanswered;
-  std::vector<std::string> problems;
-  std::string authentication;  // the mode; "none" is shown so nobody forgets it
-  CanaryHealth canary;
-  std::vector<std::string> warnings;  // worth a look, not unhealthy
-  std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
-};
-
-// Expired certificates are problems; expiring ones and unreadable files,
-// warnings.
-Status CheckCertificates(Context& c, Health* h) {
-  std::vector<CheckedCertificate> certs;
-  Status s = CertificatesToCheck(c.config, &c.ledger, &certs, &h->warnings);
-  h->certificates = ExpiringCertificates(certs, c.clock.Now());
-  for (const auto& w : h->certificates) (w.expired ? h->problems : h->warnings).push_back(w.text);
-  return s;
-}
-
 Json CertificateWarningsJson(const Health& h) {
   Json list = Json::array();
   for (const auto& w : h.certificates) {
@@ -53,44 +31,6 @@ Json CertificateWarningsJson(const Health& h) {
                     {"daysLeft", w.days_left}});
   }
   return list;
-}
-
-Status ReadHealth(Context& c, Health* h) {
-  Status s = c.ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
-  if (s.ok()) s = c.ledger.LastPoll(&h->last_found, &h->last_poll);
-  std::vector<OutboxItem> items;
-  if (s.ok()) s = c.ledger.Outbox(&items);
-  if (!s.ok()) return s;
-  for (const auto& i : items) {
-    ++h->by_state[std::string(ReplyStateName(i.state))];
-    if (i.state == ReplyState::kPending &&
-        (!h->has_unanswered || i.created_at < h->oldest_unanswered.created_at)) {
-      h->has_unanswered = true;
-      h->oldest_unanswered = i;
-    }
-  }
-  const auto limit = 3 * c.config.inbox.poll_interval;
-  if (!h->polled) h->problems.push_back("no successful poll recorded");
-  else if (c.clock.Now() - h->ok_poll.finished_at > limit)
-    h->problems.push_back("last successful poll older than 3 poll intervals");
-  if (h->last_found && !h->last_poll.ok && h->last_poll.needs_operator)
-    h->problems.push_back("the last poll failed and will until an operator acts: " +
-                          h->last_poll.error);
-  if (h->by_state["FAILED"] > 0)
-    h->problems.push_back(std::to_string(h->by_state["FAILED"]) + " reply(ies) FAILED");
-  int temp_failures = 0;
-  s = c.ledger.CountAuthTempFailures(c.clock.Now() - std::chrono::hours(24), &temp_failures);
-  if (s.ok() && temp_failures > 0)
-    h->problems.push_back(std::to_string(temp_failures) +
-                          " message(s) refused in the last 24 h: sender authentication "
-                          "impossible for longer than temp_fail_for (DNS?)");
-  if (s.ok()) s = ReadCanaryHealth(c.config, c.ledger, c.clock.Now(), &h->canary);
-  if (s.ok() && !h->canary.problem.empty()) h->problems.push_back(h->canary.problem);
-  if (s.ok()) s = CheckCertificates(c, h);
-  h->authentication = c.config.authentication.configured
-                          ? std::string(AuthModeName(c.config.authentication.mode))
-                          : std::string("not configured");
-  return s;
 }
 
 Json HealthJson(const Health& h, const Config& config) {
@@ -139,7 +79,7 @@ void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
 
 int CmdStatus(Context& c, const StatusArgs& a) {
   Health h;
-  Status s = ReadHealth(c, &h);
+  Status s = ReadHealth(c.config, c.ledger, c.clock.Now(), &h);
   if (!s.ok()) return Internal(c, s);
   if (a.json) {
     c.out << HealthJson(h, c.config).dump(2) << "\n";

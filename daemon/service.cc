@@ -6,6 +6,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "console/server.h"
 #include "daemon/canary_status.h"
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
@@ -148,6 +149,17 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   std::unique_ptr<OutboxWorker> worker = StartWorker(config, sender, clock, stop);
   if (sender && !worker) return 1;
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
+  std::unique_ptr<ConsoleServer> console;
+  if (!config.http.listen.empty()) {
+    Status started = StartConsole(config, config.database_path, config.http.listen, clock,
+                                  &console);
+    if (!started.ok()) {
+      LogError(config.path + ": " + started.message());
+      if (worker) worker->Stop();
+      return 2;
+    }
+    LogInfo("web console on http://" + config.http.listen + "/");
+  }
   if (idler) idler->Start();
   IdleLog idle_log(idler, config.inbox.poll_interval);
   PollOutputs outputs(config, ledger, mailbox, sender, clock, idler);
@@ -165,6 +177,7 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   sd_notify(0, "STOPPING=1");
   if (idler) idler->Stop();
   if (worker) worker->Stop();  // the reply being sent finishes
+  if (console) console->Stop();
   mailbox->Close();
   LogInfo("flexmail stopped");
   return 0;

@@ -138,6 +138,32 @@ Status Ledger::Open(const std::string& path, std::unique_ptr<Ledger>* out) {
   return s;
 }
 
+Status Ledger::OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* out) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  std::unique_ptr<Ledger> ledger(new Ledger(db));
+  Status s = rc == SQLITE_OK ? Status::Ok() : sql::FromCode(db, rc, "open read-only");
+  if (rc == SQLITE_CANTOPEN) s = Status::NotFound("cannot open (missing?)");
+  if (s.ok()) {
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    s = sql::Exec(db, "PRAGMA query_only = ON");
+  }
+  sql::Statement st;
+  bool row = false;
+  if (s.ok()) s = sql::Statement::Prepare(db, "PRAGMA user_version", &st);
+  if (s.ok()) s = st.Step(&row);
+  if (s.ok() && row) ledger->schema_version_ = static_cast<int>(st.Int(0));
+  if (s.ok() && ledger->schema_version_ != LatestSchemaVersion())
+    s = Status::Permanent("schema version " + std::to_string(ledger->schema_version_) +
+                          ", this flexmail reads " + std::to_string(LatestSchemaVersion()) +
+                          ": let the daemon (or any writing command) migrate it first");
+  st = sql::Statement();
+  if (!s.ok()) return sql::WithContext(s, "ledger " + path);
+  *out = std::move(ledger);
+  return s;
+}
+
 int Ledger::schema_version() const { return schema_version_; }
 
 Status Ledger::Snapshot(const SnapshotKeys& keys, LedgerSnapshot* out) {

@@ -152,6 +152,13 @@ class Ledger {
  public:
   // Opens (creating if needed) and migrates the database at `path`.
   static Status Open(const std::string& path, std::unique_ptr<Ledger>* out);
+  // Opens an existing ledger read-only (SQLITE_OPEN_READONLY, query_only):
+  // for readers beside the daemon (the web console) that must never write
+  // nor take the write lock, so they can never block intake. Nothing is
+  // created or migrated: kNotFound when the file is missing, kPermanent when
+  // its schema is not the one this flexmail reads. Every writing method of
+  // such a Ledger fails (kInternal, "attempt to write a readonly database").
+  static Status OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* out);
   ~Ledger();
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
@@ -309,6 +316,12 @@ class Ledger {
   Status RecordServerCertificate(const ServerCertificateRecord& c);
   // Every recorded server certificate, by endpoint.
   Status ServerCertificates(std::vector<ServerCertificateRecord>* out);
+
+  // What the console lists for declaration `id`: its files' names, in the
+  // order received, and the distinct (site, gas day "YYYY-MM-DD") of its
+  // integrated programmes, sorted. Empty lists for an unknown id.
+  Status DeclarationContents(std::int64_t id, std::vector<std::string>* files,
+                             std::vector<std::pair<std::string, std::string>>* site_days);
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;

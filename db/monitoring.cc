@@ -63,4 +63,27 @@ Status Ledger::ServerCertificates(std::vector<ServerCertificateRecord>* out) {
   });
 }
 
+Status Ledger::DeclarationContents(std::int64_t id, std::vector<std::string>* files,
+                                   std::vector<std::pair<std::string, std::string>>* site_days) {
+  files->clear();
+  site_days->clear();
+  Statement names, days;
+  Status s = Statement::Prepare(
+      db_, "SELECT name FROM declaration_files WHERE declaration_id = ? ORDER BY ordinal", &names);
+  if (s.ok())
+    s = Statement::Prepare(db_,
+                           "SELECT DISTINCT site, gas_day FROM programmes WHERE declaration_id = ? "
+                           "ORDER BY site, gas_day",
+                           &days);
+  if (s.ok()) s = names.BindAll(id).ForEach([&] {
+    files->push_back(names.Text(0));
+    return Status::Ok();
+  });
+  if (s.ok()) s = days.BindAll(id).ForEach([&] {
+    site_days->emplace_back(days.Text(0), days.Text(1));
+    return Status::Ok();
+  });
+  return s;
+}
+
 }  // namespace flexmail

@@ -22,7 +22,7 @@ std::ostream& operator<<(std::ostream& os, const BadCase& c) { return os << c.na
 
 const std::string kSections =
     "expected one of: database, rules, meshes, sites, contracts, shippers, "
-    "mail, limits, inbox, outbox, smtp, oauth2, authentication, canary, metrics";
+    "mail, limits, inbox, outbox, smtp, oauth2, authentication, canary, metrics, http";
 const std::string kSenderReason =
     "expected an address local@domain.example or a domain @domain.example";
 const std::string kPasswordReason =

@@ -1,6 +1,9 @@
 // The real `flexmail run` service on a Maildir: it answers an email that
 // arrives while it runs, stops cleanly and quickly on SIGTERM, and
 // `flexmail status` reports its health with a monitoring exit code.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -102,6 +105,48 @@ TEST(Service, AnswersThenStopsOnSigterm) {
   EXPECT_EQ(j["healthy"], true);
   EXPECT_EQ(j["outbox"]["SENT"], 1);
   EXPECT_FALSE(j["lastSuccessfulPoll"].is_null());
+}
+
+// A free loopback port (bound, read, released).
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+std::string HttpStatus(int port, const std::string& path) {
+  std::string cmd = "curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:" +
+                    std::to_string(port) + path;
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[16];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
+  return out;
+}
+
+// Given [http] listen, the running service should serve the console beside
+// the intake (its read-only connection to the live WAL ledger): /healthz
+// 200 once a poll succeeded, then nothing after SIGTERM.
+TEST(Service, ServesTheConsoleWhenConfigured) {
+  const int port = FreePort();
+  Testbed bed(std::string(kServiceConfig) + "[http]\nlisten = \"127.0.0.1:" +
+              std::to_string(port) + "\"\n");
+  pid_t pid = StartAndDeliver(bed);
+  ASSERT_GT(pid, 0);
+  bool healthy = WaitFor([&] { return HttpStatus(port, "/healthz") == "200"; },
+                         std::chrono::seconds(15));
+  EXPECT_TRUE(healthy) << ReadFile(bed.dir() + "/service.log");
+  EXPECT_EQ(HttpStatus(port, "/"), "200");
+  ExpectStopsOnSigterm(pid);
+  EXPECT_EQ(HttpStatus(port, "/healthz"), "000");  // nobody listens any more
 }
 
 // A relay that greets, then never answers: SIGTERM while a reply is being

@@ -1,0 +1,38 @@
+#include "console/html.h"
+
+namespace flexmail {
+
+std::string Escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Layout(std::string_view title, std::string_view body) {
+  std::string t = Escape(title);
+  return "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + t +
+         " — flexmail</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n</head>\n<body>\n"
+         "<nav><a href=\"/\">Tableau de bord</a> <a href=\"/declarations\">Déclarations</a> "
+         "<a href=\"/indicators\">Indicateurs</a> <a href=\"/outbox\">Boîte d'envoi</a></nav>\n"
+         "<main>\n<h1>" + t + "</h1>\n" + std::string(body) + "</main>\n</body>\n</html>\n";
+}
+
+std::string_view StyleSheet() {
+  return "body{font-family:sans-serif;margin:0;color:#222}\n"
+         "nav{background:#234;padding:.5em 1em}nav a{color:#fff;margin-right:1.5em}\n"
+         "main{padding:1em}table{border-collapse:collapse}\n"
+         "th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}\n"
+         ".ok{color:#070}.bad{color:#a00;font-weight:bold}\n";
+}
+
+}  // namespace flexmail

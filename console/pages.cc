@@ -1,0 +1,153 @@
+#include "console/pages.h"
+
+#include "console/html.h"
+#include "daemon/health.h"
+#include "daemon/metrics_textfile.h"
+
+namespace flexmail {
+namespace {
+
+HttpResponse Internal(const Status& s) {
+  return ErrorPage(500, "Erreur interne", s.ToString());
+}
+
+std::string Row(std::initializer_list<std::string> cells) {
+  std::string r = "<tr>";
+  for (const auto& c : cells) r += "<td>" + c + "</td>";
+  return r + "</tr>\n";
+}
+
+std::string HealthHtml(const Health& h, const Config& config) {
+  std::string b = h.problems.empty() ? "<p class=\"ok\">Canal en bonne santé</p>\n"
+                                     : "<p class=\"bad\">Canal en mauvaise santé</p>\n<ul>\n";
+  for (const auto& p : h.problems) b += "<li>" + Escape(p) + "</li>\n";
+  if (!h.problems.empty()) b += "</ul>\n";
+  b += "<table>\n";
+  b += Row({"Dernière relève réussie",
+            h.polled ? Escape(FormatLocalIso(h.ok_poll.finished_at)) : "jamais"});
+  b += Row({"Dernière relève", h.last_found ? Escape(FormatLocalIso(h.last_poll.finished_at))
+                                            : "jamais"});
+  b += Row({"Dernière erreur",
+            h.last_found && !h.last_poll.ok ? Escape(h.last_poll.error) : "aucune"});
+  b += Row({"Messages en attente",
+            h.last_found ? std::to_string(h.last_poll.messages_waiting) : "inconnu"});
+  b += Row({"Boîte d'envoi", std::to_string(h.by_state.at("PENDING")) + " en attente, " +
+                                 std::to_string(h.by_state.at("SENT")) + " envoyées, " +
+                                 std::to_string(h.by_state.at("FAILED")) + " en échec"});
+  if (config.canary.configured)
+    b += Row({"Canari", Escape(CanaryHealthText(h.canary, config))});
+  b += Row({"Authentification", Escape(h.authentication)});
+  b += "</table>\n";
+  for (const auto& w : h.warnings) b += "<p>Avertissement : " + Escape(w) + "</p>\n";
+  return b;
+}
+
+std::string DeclarationRow(Ledger& ledger, const StoredDeclaration& d, Status* s) {
+  std::vector<std::string> files;
+  std::vector<std::pair<std::string, std::string>> site_days;
+  *s = ledger.DeclarationContents(d.id, &files, &site_days);
+  std::string names, links;
+  for (const auto& f : files) names += (names.empty() ? "" : "<br>") + Escape(f);
+  for (const auto& [site, day] : site_days) {
+    std::string target = Escape(site) + "/" + Escape(day);
+    links += "<a href=\"/sites/" + target + "\">" + Escape(site) + " " + Escape(day) + "</a> ";
+  }
+  return Row({Escape(FormatLocalIso(d.received_at)), Escape(d.sender),
+              std::string(OutcomeName(d.outcome)), names, links});
+}
+
+// The declarations received in the last 24 h, newest first.
+Status RecentDeclarations(const ConsoleContext& ctx, std::string* html) {
+  std::vector<StoredDeclaration> recent, day;
+  Status s;
+  for (GasDay g : {GasDayOf(ctx.now - std::chrono::hours(24)), GasDayOf(ctx.now)}) {
+    if (s.ok()) s = ctx.ledger.DeclarationsOn(g, &day);
+    for (const auto& d : day)
+      if (d.received_at > ctx.now - std::chrono::hours(24) && d.received_at <= ctx.now &&
+          (recent.empty() || recent.back().id != d.id))
+        recent.push_back(d);
+    if (GasDayOf(ctx.now - std::chrono::hours(24)) == GasDayOf(ctx.now)) break;
+  }
+  *html = "<h2>Déclarations des dernières 24 h</h2>\n<table>\n<tr><th>Reçue</th><th>Expéditeur"
+          "</th><th>Résultat</th><th>Fichiers</th><th>Sites et jours</th></tr>\n";
+  for (auto it = recent.rbegin(); s.ok() && it != recent.rend(); ++it)
+    *html += DeclarationRow(ctx.ledger, *it, &s);
+  *html += "</table>\n";
+  return s;
+}
+
+}  // namespace
+
+HttpResponse DashboardPage(const ConsoleContext& ctx, const HttpRequest&) {
+  Health h;
+  Status s = ReadHealth(ctx.config, ctx.ledger, ctx.now, &h);
+  std::string declarations;
+  if (s.ok()) s = RecentDeclarations(ctx, &declarations);
+  if (!s.ok()) return Internal(s);
+  HttpResponse r;
+  r.body = Layout("Tableau de bord", HealthHtml(h, ctx.config) + declarations);
+  return r;
+}
+
+HttpResponse OutboxPage(const ConsoleContext& ctx, const HttpRequest&) {
+  std::vector<OutboxItem> items;
+  Status s = ctx.ledger.Outbox(&items);
+  if (!s.ok()) return Internal(s);
+  std::string b = "<table>\n<tr><th>Créée</th><th>État</th><th>Tentatives</th><th>Destinataires"
+                  "</th><th>Dernière erreur</th></tr>\n";
+  for (const auto& i : items) {
+    std::string to;
+    for (const auto& r : i.recipients) to += (to.empty() ? "" : ", ") + Escape(r);
+    b += Row({Escape(FormatLocalIso(i.created_at)), std::string(ReplyStateName(i.state)),
+              std::to_string(i.attempts), to, Escape(i.last_error)});
+  }
+  HttpResponse r;
+  r.body = Layout("Boîte d'envoi", b + "</table>\n");
+  return r;
+}
+
+HttpResponse HealthzPage(const ConsoleContext& ctx, const HttpRequest&) {
+  Health h;
+  Status s = ReadHealth(ctx.config, ctx.ledger, ctx.now, &h);
+  HttpResponse r;
+  r.content_type = kTextType;
+  if (!s.ok()) h.problems.push_back(s.ToString());
+  r.status = h.problems.empty() ? 200 : 503;
+  r.body = h.problems.empty() ? "OK\n" : "";
+  for (const auto& p : h.problems) r.body += p + "\n";
+  return r;
+}
+
+HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest&) {
+  bool found = false;
+  PollRecord last;
+  MetricsSnapshot snap;
+  Status s = ctx.ledger.LastPoll(&found, &last);
+  if (s.ok()) s = ReadMetricsSnapshot(&ctx.ledger, ctx.now, last, &snap);
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  if (!s.ok()) {
+    r.status = 500;
+    r.body = s.ToString() + "\n";
+    return r;
+  }
+  r.body = FormatMetrics(snap);
+  return r;
+}
+
+HttpResponse StyleSheetPage(const ConsoleContext&, const HttpRequest&) {
+  HttpResponse r;
+  r.content_type = "text/css; charset=utf-8";
+  r.body = std::string(StyleSheet());
+  return r;
+}
+
+void AddStandardPages(Router* router) {
+  router->Add("/", DashboardPage);
+  router->Add("/outbox", OutboxPage);
+  router->Add("/healthz", HealthzPage);
+  router->Add("/metrics", MetricsPage);
+  router->Add("/style.css", StyleSheetPage);
+}
+
+}  // namespace flexmail

@@ -1,0 +1,22 @@
+// The console's pages, server-rendered in French. Each is a pure function
+// of the ConsoleContext and the request: they read the ledger (read-only)
+// and never write.
+#pragma once
+
+#include "console/http.h"
+
+namespace flexmail {
+
+HttpResponse DashboardPage(const ConsoleContext& ctx, const HttpRequest& req);  // "/"
+HttpResponse OutboxPage(const ConsoleContext& ctx, const HttpRequest& req);     // "/outbox"
+// "/healthz": 200 "OK" when `flexmail status` would exit 0, else 503 with
+// one problem per line.
+HttpResponse HealthzPage(const ConsoleContext& ctx, const HttpRequest& req);
+// "/metrics": the Prometheus exposition of the metrics textfile.
+HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest& req);
+HttpResponse StyleSheetPage(const ConsoleContext& ctx, const HttpRequest& req);  // "/style.css"
+
+// Adds every page above to `router`.
+void AddStandardPages(Router* router);
+
+}  // namespace flexmail

@@ -1,0 +1,35 @@
+// The channel's health as `flexmail status` judges it, for the command and
+// the web console alike: the same problems make both unhealthy.
+//
+// Reads the ledger only (never writes): a read-only Ledger will do.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "daemon/canary_status.h"
+#include "daemon/certificate_checks.h"
+#include "db/ledger.h"
+
+namespace flexmail {
+
+struct Health {
+  bool polled = false, last_found = false;
+  PollRecord ok_poll, last_poll;
+  std::map<std::string, int> by_state{{"PENDING", 0}, {"SENT", 0}, {"FAILED", 0}};
+  bool has_unanswered = false;
+  OutboxItem oldest_unanswered;
+  std::vector<std::string> problems;
+  std::string authentication;  // the mode; "none" is shown so nobody forgets it
+  CanaryHealth canary;
+  std::vector<std::string> warnings;  // worth a look, not unhealthy
+  std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
+};
+
+// Fills *h at `now`: problems (any makes `status` exit 1), warnings, last
+// polls, outbox by state, the canary, certificates.
+Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h);
+
+}  // namespace flexmail

@@ -1,0 +1,239 @@
+// The real server on a free loopback port, over a ledger filled by real
+// submissions, fetched with libcurl: statuses, types, headers, escaping,
+// /healthz and /metrics.
+#include <curl/curl.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "console/pages.h"
+#include "console/server.h"
+#include "db/ledger.h"
+#include "tests/daemon/testbed.h"
+
+namespace flexmail {
+namespace {
+
+using testing::At;
+using testing::FixedClock;
+using testing::Testbed;
+
+const char kHostileSender[] = "\"><img src=x onerror=alert(1)>";
+const char kHostileText[] = "<script>alert(1)</script>";
+
+struct Fetched {
+  long status = 0;
+  std::string content_type, headers, body;
+};
+
+size_t Append(char* p, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(p, size * n);
+  return size * n;
+}
+
+Fetched Fetch(int port, const std::string& path, const std::string& method = "GET") {
+  Fetched f;
+  CURL* curl = curl_easy_init();
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &f.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Append);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &f.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  else if (method != "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  EXPECT_EQ(curl_easy_perform(curl), CURLE_OK) << url;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &f.status);
+  char* type = nullptr;
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
+  if (type) f.content_type = type;
+  curl_easy_cleanup(curl);
+  return f;
+}
+
+class ConsoleServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string csv = bed.WriteCsv("20261203", {testing::Line("20261203", 1, testing::Flat("100"))});
+    std::string hostile = bed.dir() + "/" + kHostileSender + ".csv";
+    std::filesystem::copy_file(csv, hostile);
+    clock.now = At("2026-12-03T10:00:00+01:00");
+    std::string out, err;
+    ASSERT_EQ(testing::RunCliIn(bed, clock, {"submit", csv, "--sender", "ops@engie.example",
+                                             "--received-at", "2026-12-03T09:00:00+01:00"},
+                                &out, &err), 0) << err;
+    testing::RunCliIn(bed, clock, {"submit", hostile, "--sender", kHostileSender,
+                                   "--received-at", "2026-12-03T09:30:00+01:00"}, &out, &err);
+    // A poll that failed with hostile text, and a reply whose error is hostile too.
+    std::unique_ptr<Ledger> writer;
+    ASSERT_TRUE(Ledger::Open(bed.database(), &writer).ok());
+    PollRecord ok;
+    ok.started_at = At("2026-12-03T09:59:30+01:00");
+    ok.finished_at = At("2026-12-03T09:59:31+01:00");
+    ASSERT_TRUE(writer->RecordPoll(ok).ok());
+    ASSERT_TRUE(LoadConfig(bed.config(), &config).ok());
+    ASSERT_TRUE(ConsoleServer::Start(config, bed.database(), "127.0.0.1:0", clock, Routes(),
+                                     &server).ok());
+    ASSERT_GT(server->port(), 0);
+  }
+  static Router Routes() {
+    Router r;
+    AddStandardPages(&r);
+    return r;
+  }
+  Testbed bed;
+  FixedClock clock;
+  Config config;
+  std::unique_ptr<ConsoleServer> server;
+};
+
+TEST_F(ConsoleServerTest, DashboardListsDeclarationsEscaped) {
+  // Given two submissions, one from a hostile sender and file name, the dashboard should list both with site/day links and never the raw markup.
+  Fetched f = Fetch(server->port(), "/");
+  EXPECT_EQ(f.status, 200);
+  EXPECT_EQ(f.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(f.body.find("Tableau de bord"), std::string::npos);
+  EXPECT_NE(f.body.find("href=\"/sites/LI0001/2026-12-03\""), std::string::npos) << f.body;
+  EXPECT_NE(f.body.find("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"), std::string::npos)
+      << f.body;
+  EXPECT_EQ(f.body.find(kHostileSender), std::string::npos);
+  EXPECT_EQ(f.body.find("<img"), std::string::npos);
+}
+
+TEST_F(ConsoleServerTest, EveryAnswerHasTheSecurityHeaders) {
+  // Given pages, errors and the stylesheet, each answer should carry the CSP, nosniff and no-store.
+  for (const char* path : {"/", "/outbox", "/nowhere", "/style.css", "/healthz", "/metrics"}) {
+    Fetched f = Fetch(server->port(), path);
+    EXPECT_NE(f.headers.find("Content-Security-Policy: default-src 'none'; style-src 'self'; "
+                             "img-src 'self'\r\n"), std::string::npos) << path;
+    EXPECT_NE(f.headers.find("X-Content-Type-Options: nosniff\r\n"), std::string::npos) << path;
+    EXPECT_NE(f.headers.find("Cache-Control: no-store\r\n"), std::string::npos) << path;
+  }
+  EXPECT_EQ(Fetch(server->port(), "/nowhere").status, 404);
+  EXPECT_EQ(Fetch(server->port(), "/style.css").content_type, "text/css; charset=utf-8");
+}
+
+TEST_F(ConsoleServerTest, MethodsAndLongQueries) {
+  // Given POST, HEAD and an over-long query over the network, the server should answer 405 with Allow, an empty 200, and 414.
+  Fetched post = Fetch(server->port(), "/", "POST");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_NE(post.headers.find("Allow: GET, HEAD\r\n"), std::string::npos);
+  Fetched head = Fetch(server->port(), "/", "HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(Fetch(server->port(), "/?q=" + std::string(3000, 'a')).status, 414);
+}
+
+TEST_F(ConsoleServerTest, HostileErrorsAreEscapedOnDashboardAndOutbox) {
+  // Given a failed poll and a reply whose errors hold a script, both pages should show them escaped only.
+  std::unique_ptr<Ledger> writer;
+  ASSERT_TRUE(Ledger::Open(bed.database(), &writer).ok());
+  PollRecord bad;
+  bad.started_at = At("2026-12-03T09:59:40+01:00");
+  bad.finished_at = At("2026-12-03T09:59:41+01:00");
+  bad.ok = false;
+  bad.error = kHostileText;
+  ASSERT_TRUE(writer->RecordPoll(bad).ok());
+  MessageRecord m;
+  m.raw = "From: ops@engie.example\r\n\r\ntest";
+  m.sender = "ops@engie.example";
+  m.mailbox = "cli";
+  m.folder = "Processed";
+  m.received_at = clock.now;
+  m.outcome = Outcome::kTest;
+  OutboxItem item;
+  Status s = writer->RecordAnsweredMessage(&m, [&](const MessageRecord&, OutboxItem* r) {
+    r->from = "flexmail@flexmail.example";
+    r->recipients = {"ops@engie.example"};
+    r->message_id = "<r1@flexmail.example>";
+    r->raw = "Subject: test\r\n\r\nok";
+    r->created_at = r->next_attempt_at = clock.now;
+    return Status::Ok();
+  }, &item);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(writer->MarkReplyRetry(item.id, clock.now, kHostileText).ok());
+  for (const char* path : {"/", "/outbox"}) {
+    Fetched f = Fetch(server->port(), path);
+    EXPECT_EQ(f.status, 200) << path;
+    EXPECT_NE(f.body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << path;
+    EXPECT_EQ(f.body.find("<script"), std::string::npos) << path;
+  }
+}
+
+TEST_F(ConsoleServerTest, HealthzFollowsTheLastPoll) {
+  // Given a poll 29 s old (limit: 3 polls of 30 s), /healthz should say OK; an hour later, 503 with the reason.
+  Fetched ok = Fetch(server->port(), "/healthz");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.body, "OK\n");
+  EXPECT_EQ(ok.content_type, "text/plain; charset=utf-8");
+  clock.now = At("2026-12-03T11:00:00+01:00");
+  Fetched stale = Fetch(server->port(), "/healthz");
+  EXPECT_EQ(stale.status, 503);
+  EXPECT_NE(stale.body.find("last successful poll older than 3 poll intervals"),
+            std::string::npos) << stale.body;
+}
+
+TEST_F(ConsoleServerTest, MetricsPassPromtool) {
+  // Given the ledger, /metrics should be Prometheus text that promtool accepts.
+  Fetched f = Fetch(server->port(), "/metrics");
+  EXPECT_EQ(f.status, 200);
+  EXPECT_EQ(f.content_type, "text/plain; version=0.0.4");
+  EXPECT_NE(f.body.find("flexmail_"), std::string::npos);
+  std::string path = bed.dir() + "/metrics.prom";
+  std::ofstream(path) << f.body;
+  EXPECT_EQ(std::system(("promtool check metrics < " + path + " > /dev/null 2>&1").c_str()), 0)
+      << f.body;
+}
+
+TEST_F(ConsoleServerTest, BindFailureNamesTheKey) {
+  // Given the port already taken, a second server should refuse naming http.listen and the address.
+  std::unique_ptr<ConsoleServer> second;
+  std::string listen = "127.0.0.1:" + std::to_string(server->port());
+  Status s = ConsoleServer::Start(config, bed.database(), listen, clock, Routes(), &second);
+  EXPECT_EQ(s.kind(), Status::Kind::kPermanent);
+  EXPECT_NE(s.message().find("http.listen = \"" + listen + "\": cannot listen"),
+            std::string::npos) << s.message();
+}
+
+TEST_F(ConsoleServerTest, ReadOnlyLedgerNeverWrites) {
+  // Given the ledger opened read-only, a write should fail and leave it unchanged; a missing file should be kNotFound, not created.
+  std::unique_ptr<Ledger> ro;
+  ASSERT_TRUE(Ledger::OpenReadOnly(bed.database(), &ro).ok());
+  PollRecord p;
+  p.started_at = p.finished_at = clock.now;
+  EXPECT_FALSE(ro->RecordPoll(p).ok());
+  bool found = false;
+  PollRecord last;
+  ASSERT_TRUE(ro->LastPoll(&found, &last).ok());
+  EXPECT_EQ(last.finished_at, At("2026-12-03T09:59:31+01:00"));
+  std::unique_ptr<Ledger> missing;
+  EXPECT_EQ(Ledger::OpenReadOnly(bed.dir() + "/none.db", &missing).kind(),
+            Status::Kind::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(bed.dir() + "/none.db"));
+}
+
+TEST_F(ConsoleServerTest, ServeCommandExitsTwoWhenItCannotBind) {
+  // Given `flexmail serve` on a port already taken, it should exit 2 naming http.listen and the address.
+  std::string listen = "127.0.0.1:" + std::to_string(server->port());
+  testing::RunResult r =
+      testing::RunBinary({"--config", bed.config(), "serve", "--listen", listen});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("http.listen = \"" + listen + "\": cannot listen"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(ConsoleServerTest, ServeCommandNeedsAnAddress) {
+  // Given no [http] section and no --listen, `flexmail serve` should refuse with exit 2 naming http.listen.
+  testing::RunResult r = testing::RunBinary({"--config", bed.config(), "serve"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("http.listen is not set"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace flexmail
