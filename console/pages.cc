@@ -1,6 +1,7 @@
 #include "console/pages.h"
 
 #include "console/html.h"
+#include "console/site_day.h"
 #include "daemon/health.h"
 #include "daemon/metrics_textfile.h"
 
@@ -135,6 +136,24 @@ HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest&) {
   return r;
 }
 
+HttpResponse SiteDayPage(const ConsoleContext& ctx, const HttpRequest& req) {
+  // "/sites/LI0002/2026-12-03": exactly a site and a day after the prefix.
+  const std::string rest = req.path.substr(std::string_view("/sites/").size());
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos || rest.find('/', slash + 1) != std::string::npos)
+    return ErrorPage(404, "Page introuvable", "Adresse attendue : /sites/LI0002/2026-12-03");
+  GasDay day;
+  Status s = ParseGasDayParam(rest.substr(slash + 1), &day);
+  SiteDayData data;
+  if (s.ok()) s = GatherSiteDay(ctx.ledger, ctx.config.referential, rest.substr(0, slash), day, &data);
+  if (s.kind() == Status::Kind::kInvalidInput) return ErrorPage(400, "Requête invalide", s.message());
+  if (s.kind() == Status::Kind::kNotFound) return ErrorPage(404, "Site inconnu", s.message());
+  if (!s.ok()) return Internal(s);
+  HttpResponse r;
+  r.body = Layout(SiteDayTitle(data), SiteDayBody(data));
+  return r;
+}
+
 HttpResponse StyleSheetPage(const ConsoleContext&, const HttpRequest&) {
   HttpResponse r;
   r.content_type = "text/css; charset=utf-8";
@@ -148,6 +167,7 @@ void AddStandardPages(Router* router) {
   router->Add("/healthz", HealthzPage);
   router->Add("/metrics", MetricsPage);
   router->Add("/style.css", StyleSheetPage);
+  router->AddPrefix("/sites/", SiteDayPage);
 }
 
 }  // namespace flexmail

@@ -14,6 +14,9 @@ HttpResponse OutboxPage(const ConsoleContext& ctx, const HttpRequest& req);     
 HttpResponse HealthzPage(const ConsoleContext& ctx, const HttpRequest& req);
 // "/metrics": the Prometheus exposition of the metrics textfile.
 HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest& req);
+// "/sites/LI0002/2026-12-03": the site/day chart and table; 400 for a bad
+// day or site id, 404 for a site the referential does not know.
+HttpResponse SiteDayPage(const ConsoleContext& ctx, const HttpRequest& req);
 HttpResponse StyleSheetPage(const ConsoleContext& ctx, const HttpRequest& req);  // "/style.css"
 
 // Adds every page above to `router`.

@@ -119,6 +119,22 @@ TEST_F(ConsoleServerTest, EveryAnswerHasTheSecurityHeaders) {
   EXPECT_EQ(Fetch(server->port(), "/style.css").content_type, "text/css; charset=utf-8");
 }
 
+TEST_F(ConsoleServerTest, SiteDayPageDrawsTheDayAndRefusesBadAddresses) {
+  // Given the integrated day of LI0001, its page should hold one chart with the programme's polyline; a bad day is 400, an unknown site or a deeper path 404.
+  Fetched f = Fetch(server->port(), "/sites/LI0001/2026-12-03");
+  EXPECT_EQ(f.status, 200);
+  EXPECT_EQ(f.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(f.body.find("<title>LI0001 — 03/12/2026 — flexmail</title>"), std::string::npos);
+  EXPECT_NE(f.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  EXPECT_NE(f.body.find("<polyline"), std::string::npos) << f.body;
+  EXPECT_EQ(Fetch(server->port(), "/sites/LI0001/20261203").status, 200);
+  EXPECT_EQ(Fetch(server->port(), "/sites/LI0001/2026-13-40").status, 400);
+  EXPECT_EQ(Fetch(server->port(), "/sites/XX%3Cb%3E/2026-12-03").status, 400);
+  EXPECT_EQ(Fetch(server->port(), "/sites/LI9999/2026-12-03").status, 404);
+  EXPECT_EQ(Fetch(server->port(), "/sites/LI0001/2026-12-03/x").status, 404);
+  EXPECT_EQ(Fetch(server->port(), "/sites/LI0001").status, 404);
+}
+
 TEST_F(ConsoleServerTest, MethodsAndLongQueries) {
   // Given POST, HEAD and an over-long query over the network, the server should answer 405 with Allow, an empty 200, and 414.
   Fetched post = Fetch(server->port(), "/", "POST");
