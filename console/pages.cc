@@ -2,8 +2,6 @@
 
 #include "console/html.h"
 #include "console/site_day.h"
-#include "daemon/health.h"
-#include "daemon/metrics_textfile.h"
 
 namespace flexmail {
 namespace {
@@ -18,29 +16,26 @@ std::string Row(std::initializer_list<std::string> cells) {
   return r + "</tr>\n";
 }
 
-std::string HealthHtml(const Health& h, const Config& config) {
+std::string HealthHtml(const ChannelHealth& h) {
   std::string b = h.problems.empty() ? "<p class=\"ok\">Canal en bonne santé</p>\n"
                                      : "<p class=\"bad\">Canal en mauvaise santé</p>\n<ul>\n";
   for (const auto& p : h.problems) b += "<li>" + Escape(p) + "</li>\n";
   if (!h.problems.empty()) b += "</ul>\n";
   b += "<table>\n";
-  b += Row({"Dernière relève réussie",
-            h.polled ? Escape(FormatLocalIso(h.ok_poll.finished_at)) : "jamais"});
-  b += Row({"Dernière relève", h.last_found ? Escape(FormatLocalIso(h.last_poll.finished_at))
-                                            : "jamais"});
-  b += Row({"Dernière erreur",
-            h.last_found && !h.last_poll.ok ? Escape(h.last_poll.error) : "aucune"});
-  b += Row({"Messages en attente",
-            h.last_found ? std::to_string(h.last_poll.messages_waiting) : "inconnu"});
-  b += Row({"Boîte d'envoi", std::to_string(h.by_state.at("PENDING")) + " en attente, " +
-                                 std::to_string(h.by_state.at("SENT")) + " envoyées, " +
-                                 std::to_string(h.by_state.at("FAILED")) + " en échec"});
-  if (config.canary.configured)
-    b += Row({"Canari", Escape(CanaryHealthText(h.canary, config))});
-  b += Row({"Authentification", Escape(h.authentication)});
+  for (const auto& [label, value] : h.facts) b += Row({Escape(label), Escape(value)});
   b += "</table>\n";
   for (const auto& w : h.warnings) b += "<p>Avertissement : " + Escape(w) + "</p>\n";
   return b;
+}
+
+// The probe's judgement; a console without a probe, or a failed read,
+// counts as a problem so /healthz never says OK without knowing.
+ChannelHealth ReadChannelHealth(const ConsoleContext& ctx) {
+  ChannelHealth h;
+  Status s = ctx.channel ? ctx.channel->Health(ctx.config, ctx.ledger, ctx.now, &h)
+                         : Status::Internal("aucun juge de l'état du canal n'est branché");
+  if (!s.ok()) h.problems.push_back(s.ToString());
+  return h;
 }
 
 std::string DeclarationRow(Ledger& ledger, const StoredDeclaration& d, Status* s) {
@@ -80,13 +75,11 @@ Status RecentDeclarations(const ConsoleContext& ctx, std::string* html) {
 }  // namespace
 
 HttpResponse DashboardPage(const ConsoleContext& ctx, const HttpRequest&) {
-  Health h;
-  Status s = ReadHealth(ctx.config, ctx.ledger, ctx.now, &h);
   std::string declarations;
-  if (s.ok()) s = RecentDeclarations(ctx, &declarations);
+  Status s = RecentDeclarations(ctx, &declarations);
   if (!s.ok()) return Internal(s);
   HttpResponse r;
-  r.body = Layout("Tableau de bord", HealthHtml(h, ctx.config) + declarations);
+  r.body = Layout("Tableau de bord", HealthHtml(ReadChannelHealth(ctx)) + declarations);
   return r;
 }
 
@@ -108,11 +101,9 @@ HttpResponse OutboxPage(const ConsoleContext& ctx, const HttpRequest&) {
 }
 
 HttpResponse HealthzPage(const ConsoleContext& ctx, const HttpRequest&) {
-  Health h;
-  Status s = ReadHealth(ctx.config, ctx.ledger, ctx.now, &h);
+  const ChannelHealth h = ReadChannelHealth(ctx);
   HttpResponse r;
   r.content_type = kTextType;
-  if (!s.ok()) h.problems.push_back(s.ToString());
   r.status = h.problems.empty() ? 200 : 503;
   r.body = h.problems.empty() ? "OK\n" : "";
   for (const auto& p : h.problems) r.body += p + "\n";
@@ -120,11 +111,9 @@ HttpResponse HealthzPage(const ConsoleContext& ctx, const HttpRequest&) {
 }
 
 HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest&) {
-  bool found = false;
-  PollRecord last;
-  MetricsSnapshot snap;
-  Status s = ctx.ledger.LastPoll(&found, &last);
-  if (s.ok()) s = ReadMetricsSnapshot(&ctx.ledger, ctx.now, last, &snap);
+  std::string exposition;
+  Status s = ctx.channel ? ctx.channel->Metrics(ctx.config, ctx.ledger, ctx.now, &exposition)
+                         : Status::Internal("no channel probe: metrics unavailable");
   HttpResponse r;
   r.content_type = "text/plain; version=0.0.4";
   if (!s.ok()) {
@@ -132,7 +121,7 @@ HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest&) {
     r.body = s.ToString() + "\n";
     return r;
   }
-  r.body = FormatMetrics(snap);
+  r.body = std::move(exposition);
   return r;
 }
 

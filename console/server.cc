@@ -49,9 +49,12 @@ Status BindError(const std::string& listen, const std::string& why) {
 
 }  // namespace
 
-ConsoleServer::ConsoleServer(const Config& config, const Clock& clock, Router router,
+ConsoleServer::ConsoleServer(const Config& config, ConsoleSources sources, Router router,
                              std::unique_ptr<Ledger> ledger)
-    : config_(config), clock_(clock), router_(std::move(router)), ledger_(std::move(ledger)) {}
+    : config_(config),
+      sources_(std::move(sources)),
+      router_(std::move(router)),
+      ledger_(std::move(ledger)) {}
 
 ConsoleServer::~ConsoleServer() { Stop(); }
 
@@ -62,12 +65,12 @@ void ConsoleServer::Stop() {
 
 HttpResponse ConsoleServer::Serve(const HttpRequest& req) {
   std::lock_guard<std::mutex> lock(mu_);
-  ConsoleContext ctx{config_, *ledger_, clock_.Now()};
+  ConsoleContext ctx{config_, *ledger_, sources_.now(), sources_.channel};
   return router_.Handle(ctx, req);
 }
 
 Status ConsoleServer::Start(const Config& config, const std::string& database,
-                            const std::string& listen, const Clock& clock, Router router,
+                            const std::string& listen, ConsoleSources sources, Router router,
                             std::unique_ptr<ConsoleServer>* out) {
   std::string host;
   int port = 0;
@@ -90,7 +93,7 @@ Status ConsoleServer::Start(const Config& config, const std::string& database,
   Status s = Ledger::OpenReadOnly(database, &ledger);
   if (!s.ok()) return s;
   std::unique_ptr<ConsoleServer> server(
-      new ConsoleServer(config, clock, std::move(router), std::move(ledger)));
+      new ConsoleServer(config, std::move(sources), std::move(router), std::move(ledger)));
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | (v6 ? MHD_USE_IPv6 : 0);
   errno = 0;
   server->daemon_ = MHD_start_daemon(
@@ -106,10 +109,10 @@ Status ConsoleServer::Start(const Config& config, const std::string& database,
 }
 
 Status StartConsole(const Config& config, const std::string& database, const std::string& listen,
-                    const Clock& clock, std::unique_ptr<ConsoleServer>* out) {
+                    ConsoleSources sources, std::unique_ptr<ConsoleServer>* out) {
   Router router;
   AddStandardPages(&router);
-  return ConsoleServer::Start(config, database, listen, clock, std::move(router), out);
+  return ConsoleServer::Start(config, database, listen, std::move(sources), std::move(router), out);
 }
 
 }  // namespace flexmail

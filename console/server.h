@@ -7,25 +7,33 @@
 // Not copyable; Stop is not thread safe against itself.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "console/channel.h"
 #include "console/http.h"
-#include "daemon/clock.h"
 
 struct MHD_Daemon;
 
 namespace flexmail {
+
+// Where the console's instants and health judgement come from; the
+// daemon supplies both. `now` must be callable from the server's thread.
+struct ConsoleSources {
+  std::function<Instant()> now;
+  const ChannelProbe* channel = nullptr;  // null: /healthz 503, /metrics 500
+};
 
 class ConsoleServer {
  public:
   // Opens `database` read-only and listens on `listen` ("127.0.0.1:8025",
   // "[::1]:0" for any free port). kPermanent naming http.listen and the
   // address when it cannot bind; the ledger's error when it cannot open.
-  // REQUIRES: config, clock outlive the server.
+  // REQUIRES: config and sources.channel outlive the server.
   static Status Start(const Config& config, const std::string& database,
-                      const std::string& listen, const Clock& clock, Router router,
+                      const std::string& listen, ConsoleSources sources, Router router,
                       std::unique_ptr<ConsoleServer>* out);
   ~ConsoleServer();
   ConsoleServer(const ConsoleServer&) = delete;
@@ -38,10 +46,10 @@ class ConsoleServer {
   HttpResponse Serve(const HttpRequest& req);
 
  private:
-  ConsoleServer(const Config& config, const Clock& clock, Router router,
+  ConsoleServer(const Config& config, ConsoleSources sources, Router router,
                 std::unique_ptr<Ledger> ledger);
   const Config& config_;
-  const Clock& clock_;
+  const ConsoleSources sources_;
   Router router_;
   std::unique_ptr<Ledger> ledger_;
   std::mutex mu_;  // one request at a time on ledger_
@@ -51,6 +59,6 @@ class ConsoleServer {
 
 // Start with the standard pages (console/pages.h AddStandardPages).
 Status StartConsole(const Config& config, const std::string& database, const std::string& listen,
-                    const Clock& clock, std::unique_ptr<ConsoleServer>* out);
+                    ConsoleSources sources, std::unique_ptr<ConsoleServer>* out);
 
 }  // namespace flexmail

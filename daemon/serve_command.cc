@@ -2,7 +2,7 @@
 #include <csignal>
 #include <pthread.h>
 
-#include "console/server.h"
+#include "daemon/console_channel.h"
 #include "daemon/cli.h"
 #include "daemon/commands.h"
 
@@ -30,7 +30,7 @@ int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& o
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::unique_ptr<ConsoleServer> server;
-  s = StartConsole(config, database, listen, clock, &server);
+  s = StartConsole(config, database, listen, DaemonConsoleSources(clock), &server);
   if (!s.ok()) {
     err << "flexmail: " << config.path << ": " << s.message() << "\n";
     return s.kind() == Status::Kind::kPermanent && s.message().starts_with("http.listen")

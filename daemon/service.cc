@@ -6,8 +6,8 @@
 
 #include <systemd/sd-daemon.h>
 
-#include "console/server.h"
 #include "daemon/canary_status.h"
+#include "daemon/console_channel.h"
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
 #include "daemon/poll_outputs.h"
@@ -151,8 +151,8 @@ int RunService(const Config& config, Ledger* ledger, Mailbox* mailbox, MailSende
   if (worker) runner.set_on_reply_queued([&] { worker->Wake(); });
   std::unique_ptr<ConsoleServer> console;
   if (!config.http.listen.empty()) {
-    Status started = StartConsole(config, config.database_path, config.http.listen, clock,
-                                  &console);
+    Status started = StartConsole(config, config.database_path, config.http.listen,
+                                  DaemonConsoleSources(clock), &console);
     if (!started.ok()) {
       LogError(config.path + ": " + started.message());
       if (worker) worker->Stop();

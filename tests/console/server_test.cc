@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "console/pages.h"
 #include "console/server.h"
+#include "daemon/console_channel.h"
 #include "db/ledger.h"
 #include "tests/daemon/testbed.h"
 
@@ -78,7 +79,7 @@ class ConsoleServerTest : public ::testing::Test {
     ok.finished_at = At("2026-12-03T09:59:31+01:00");
     ASSERT_TRUE(writer->RecordPoll(ok).ok());
     ASSERT_TRUE(LoadConfig(bed.config(), &config).ok());
-    ASSERT_TRUE(ConsoleServer::Start(config, bed.database(), "127.0.0.1:0", clock, Routes(),
+    ASSERT_TRUE(ConsoleServer::Start(config, bed.database(), "127.0.0.1:0", DaemonConsoleSources(clock), Routes(),
                                      &server).ok());
     ASSERT_GT(server->port(), 0);
   }
@@ -211,7 +212,8 @@ TEST_F(ConsoleServerTest, BindFailureNamesTheKey) {
   // Given the port already taken, a second server should refuse naming http.listen and the address.
   std::unique_ptr<ConsoleServer> second;
   std::string listen = "127.0.0.1:" + std::to_string(server->port());
-  Status s = ConsoleServer::Start(config, bed.database(), listen, clock, Routes(), &second);
+  Status s = ConsoleServer::Start(config, bed.database(), listen, DaemonConsoleSources(clock), Routes(),
+                                  &second);
   EXPECT_EQ(s.kind(), Status::Kind::kPermanent);
   EXPECT_NE(s.message().find("http.listen = \"" + listen + "\": cannot listen"),
             std::string::npos) << s.message();
