@@ -1,6 +1,7 @@
 // The SVG chart: one polyline per series with one point per slot, bounds and
 // windows drawn, well-formed XML whatever the labels say.
 #include "console/chart.h"
+#include "tests/console/xmllint.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 namespace flexmail {
 namespace {
+
+using testing::Xmllint;
 
 int Count(const std::string& text, const std::string& what) {
   int n = 0;
@@ -53,27 +56,6 @@ ChartData Sample(int slots) {
   d.qmax = 200000;
   d.windows = {{8, 14, "Fenêtre de 20261203-LI0002-GFQUIMP01-4"}};
   return d;
-}
-
-// Runs xmllint on `xml` written to a temporary file; its exit status, and
-// *out what it printed.
-int Xmllint(const std::string& args, const std::string& xml, std::string* out = nullptr) {
-  std::string path = (std::filesystem::temp_directory_path() / "flexmail-chart-XXXXXX").string();
-  const int fd = mkstemp(path.data());
-  if (fd < 0) return -1;
-  close(fd);
-  std::ofstream(path) << xml;
-  const std::string cmd = "xmllint " + args + " " + path + " 2>&1";
-  std::string printed;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  char buf[512];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) printed.append(buf, n);
-  const int rc = pclose(p);
-  std::filesystem::remove(path);
-  while (!printed.empty() && printed.back() == '\n') printed.pop_back();
-  if (out) *out = printed;
-  return rc;
 }
 
 class ChartSlotsTest : public ::testing::TestWithParam<int> {};

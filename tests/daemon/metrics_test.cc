@@ -19,6 +19,7 @@ namespace flexmail {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::Shell;
 
 MetricsSnapshot FullSnapshot() {
   MetricsSnapshot s;
@@ -178,17 +179,6 @@ TEST_F(MetricsFileTest, TextfileFailureDoesNotThrowAndRecovers) {
   EXPECT_FALSE(file.failing());
   EXPECT_NE(testing::ReadFile(path).find("flexmail_poll_duration_seconds 1.5\n"),
             std::string::npos);
-}
-
-// Runs a shell command; its exit code and what it printed (stdout and stderr).
-int Shell(const std::string& command, std::string* output) {
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (!p) return -1;
-  char buf[4096];
-  output->clear();
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) output->append(buf, n);
-  int status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 // The samples of a textfile, "name{labels}" -> value text.

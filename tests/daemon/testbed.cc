@@ -133,6 +133,16 @@ std::string Fixture(const std::string& name) {
                   name);
 }
 
+int Shell(const std::string& command, std::string* output) {
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  if (!p) return -1;
+  char buf[4096];
+  output->clear();
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) output->append(buf, n);
+  int status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 Testbed::~Testbed() { std::filesystem::remove_all(dir_); }
 
 std::string Testbed::WriteCsv(const std::string& day, const std::vector<std::string>& lines,

@@ -77,6 +77,9 @@ bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
 
 // The bytes of a committed mail fixture (tests/mail/fixtures/NAME).
 std::string Fixture(const std::string& name);
+// Runs `command` through /bin/sh; its exit code (-1 if it did not exit)
+// and what it printed on stdout and stderr together.
+int Shell(const std::string& command, std::string* output);
 // The whole content of a file.
 std::string ReadFile(const std::string& path);
 
