@@ -18,17 +18,13 @@ Status CheckCertificates(const Config& config, Ledger& ledger, Instant now, Heal
 Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h) {
   Status s = ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
   if (s.ok()) s = ledger.LastPoll(&h->last_found, &h->last_poll);
-  std::vector<OutboxItem> items;
-  if (s.ok()) s = ledger.Outbox(&items);
+  std::map<std::string, int> counts;
+  if (s.ok()) s = ledger.CountRepliesByState(&counts);
+  if (s.ok())
+    s = ledger.OldestPendingReply(&h->has_unanswered, &h->oldest_unanswered.created_at,
+                                  &h->oldest_unanswered.declaration_id);
   if (!s.ok()) return s;
-  for (const auto& i : items) {
-    ++h->by_state[std::string(ReplyStateName(i.state))];
-    if (i.state == ReplyState::kPending &&
-        (!h->has_unanswered || i.created_at < h->oldest_unanswered.created_at)) {
-      h->has_unanswered = true;
-      h->oldest_unanswered = i;
-    }
-  }
+  for (const auto& [state, n] : counts) h->by_state[state] = n;
   const auto limit = 3 * config.inbox.poll_interval;
   if (!h->polled) h->problems.push_back("no successful poll recorded");
   else if (now - h->ok_poll.finished_at > limit)

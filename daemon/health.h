@@ -20,7 +20,7 @@ struct Health {
   PollRecord ok_poll, last_poll;
   std::map<std::string, int> by_state{{"PENDING", 0}, {"SENT", 0}, {"FAILED", 0}};
   bool has_unanswered = false;
-  OutboxItem oldest_unanswered;
+  OutboxItem oldest_unanswered;  // its declaration_id and created_at only (no raw)
   std::vector<std::string> problems;
   std::string authentication;  // the mode; "none" is shown so nobody forgets it
   CanaryHealth canary;

@@ -22,11 +22,11 @@ double UnixSeconds(Instant t) {
 double Seconds(std::chrono::milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
 
 Status ReadReplies(Ledger* ledger, Instant now, MetricsSnapshot* out) {
-  Status s;
+  std::map<std::string, int> counts;
+  Status s = ledger->CountRepliesByState(&counts);
   for (ReplyState st : {ReplyState::kPending, ReplyState::kSent, ReplyState::kFailed}) {
-    int n = 0;
-    if (s.ok()) s = ledger->CountReplies(st, &n);
-    out->replies_by_state[std::string(ReplyStateName(st))] = n;
+    const auto it = counts.find(std::string(ReplyStateName(st)));
+    out->replies_by_state[std::string(ReplyStateName(st))] = it == counts.end() ? 0 : it->second;
   }
   bool found = false;
   Instant oldest{};

@@ -309,8 +309,13 @@ class Ledger {
   // How many messages the ledger holds per outcome ("INTEGRATED",
   // "REJECTED", "IGNORED", "TEST"); outcomes with none are absent.
   Status CountMessagesByOutcome(std::map<std::string, std::int64_t>* out);
-  // When the oldest PENDING reply was queued; *found false when none is.
-  Status OldestPendingReply(bool* found, Instant* created_at);
+  // When the oldest PENDING reply was queued, and for which declaration;
+  // *found false when none is.
+  Status OldestPendingReply(bool* found, Instant* created_at,
+                            std::int64_t* declaration_id = nullptr);
+  // Replies per state ("PENDING", "SENT", "FAILED"); states with none are
+  // absent. Reads the outbox_by_state index only, never the raw messages.
+  Status CountRepliesByState(std::map<std::string, int>* out);
   // Stores (or replaces) the certificate last seen at c.endpoint.
   // kInvalidInput when the endpoint is empty.
   Status RecordServerCertificate(const ServerCertificateRecord& c);

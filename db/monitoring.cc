@@ -20,15 +20,29 @@ Status Ledger::CountMessagesByOutcome(std::map<std::string, std::int64_t>* out) 
   });
 }
 
-Status Ledger::OldestPendingReply(bool* found, Instant* created_at) {
+Status Ledger::OldestPendingReply(bool* found, Instant* created_at,
+                                  std::int64_t* declaration_id) {
   Statement st;
-  Status s = Statement::Prepare(
-      db_, "SELECT min(created_at) FROM outbox WHERE state = 'PENDING' HAVING count(*) > 0", &st);
+  Status s = Statement::Prepare(db_,
+      "SELECT created_at, declaration_id FROM outbox WHERE state = 'PENDING' "
+      "ORDER BY created_at, id LIMIT 1", &st);
   *found = false;
   if (!s.ok()) return s;
   return st.ForEach([&] {
     *found = true;
+    if (declaration_id) *declaration_id = st.Int(1);
     return store::ReadInstant("outbox.created_at", st.Text(0), created_at);
+  });
+}
+
+Status Ledger::CountRepliesByState(std::map<std::string, int>* out) {
+  Statement st;
+  Status s = Statement::Prepare(db_, "SELECT state, count(*) FROM outbox GROUP BY state", &st);
+  out->clear();
+  if (!s.ok()) return s;
+  return st.ForEach([&] {
+    (*out)[st.Text(0)] = static_cast<int>(st.Int(1));
+    return Status::Ok();
   });
 }
 

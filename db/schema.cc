@@ -212,7 +212,7 @@ SELECT d.id,
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
-                                        CanarySql(), TlsCertificatesSql()};
+                                        CanarySql(), TlsCertificatesSql(), OutboxByStateSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

@@ -242,4 +242,11 @@ DROP VIEW IF EXISTS v_messages;
   return sql;
 }
 
+// Counting replies by state (`status`, the console, the metrics) otherwise
+// reads every row, raw message included: megabytes once months of replies
+// are kept.
+std::string_view OutboxByStateSql() {
+  return "CREATE INDEX outbox_by_state ON outbox (state);";
+}
+
 }  // namespace flexmail

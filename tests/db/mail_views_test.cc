@@ -85,11 +85,11 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
                    "1", "", "0", "1", "1"}}));
 }
 
-// What migrations 10 (tls_certificates), 9 (the canary), 8
+// What migrations 11 (outbox_by_state), 10 (tls_certificates), 9 (the canary), 8
 // (polls.needs_operator), 6 (authentication) and 5 (RULES §9, judged_at)
 // add, taken away to make an older ledger.
-constexpr const char* kUndoMigrations5To10 =
-    "DROP TABLE tls_certificates; DROP VIEW v_canary; DROP TABLE canary_probes; "
+constexpr const char* kUndoMigrations5To11 =
+    "DROP INDEX outbox_by_state; DROP TABLE tls_certificates; DROP VIEW v_canary; DROP TABLE canary_probes; "
     "DROP VIEW v_polls; ALTER TABLE polls DROP COLUMN needs_operator; "
     "DROP INDEX messages_auth_failures; DROP VIEW v_messages; "
     "ALTER TABLE messages DROP COLUMN auth_method; ALTER TABLE messages DROP COLUMN auth_result; "
@@ -113,7 +113,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion8) {
   std::unique_ptr<Ledger> ledger;
   ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   ASSERT_TRUE(ledger->RecordCanarySent("probe-0001", Utc(2026, 12, 3, 9)).ok());
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT probe_id FROM v_canary"), "probe-0001");
@@ -140,7 +140,7 @@ INSERT INTO polls (started_at, started_at_local, finished_at, finished_at_local,
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   bool found = false;
   PollRecord last;
   ASSERT_TRUE(ledger->LastPoll(&found, &last).ok());
@@ -202,7 +202,7 @@ INSERT INTO outbox (declaration_id, message_id, from_address, recipients, raw, s
   std::unique_ptr<Ledger> ledger;
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 2u);
@@ -250,13 +250,13 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To10, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT judged_at FROM declarations"), "NULL");
   EXPECT_EQ(raw.One("SELECT judged FROM v_declarations"), "2026-12-03T10:00:00.000+01:00");
@@ -272,7 +272,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To10, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP TABLE outbox; DROP TABLE messages; "
@@ -281,14 +281,14 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   std::vector<Shortage> shortages;
   ASSERT_TRUE(ledger->Shortages(&shortages).ok());
   EXPECT_EQ(shortages.size(), 1u);
   MessageRecord m = Message("1", "a", Utc(2026, 12, 3, 9));
   EXPECT_TRUE(ledger->RecordMessage(&m).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "10");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
 }
 
 TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
@@ -302,7 +302,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To10, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "
@@ -311,7 +311,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   }
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(ledger->schema_version(), 10);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   std::vector<MessageRecord> stored;
   ASSERT_TRUE(ledger->Messages(0, &stored).ok());
   ASSERT_EQ(stored.size(), 1u);
@@ -327,7 +327,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ASSERT_TRUE(ledger->RecordMessage(&m).ok());
   std::vector<std::vector<std::string>> rows = {{"1", "NULL"}, {"2", m.declaration_key}};
   EXPECT_EQ(RawDb(path).Rows("SELECT id, declaration_key FROM messages ORDER BY id"), rows);
-  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), "10");
+  EXPECT_EQ(RawDb(path).One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
 }
 
 // A messages row with one column changed from a valid one.

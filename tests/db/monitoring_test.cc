@@ -50,6 +50,32 @@ TEST_F(MonitoringTest, OldestPendingReplyIgnoresSentOnes) {
   EXPECT_FALSE(found);
 }
 
+TEST_F(MonitoringTest, RepliesAreCountedByStateFromTheIndex) {
+  // Given three replies, one sent and one failed, the counts per state are 1 each, the oldest pending names its declaration, and the count reads the outbox_by_state index rather than the rows.
+  std::map<std::string, int> counts;
+  ASSERT_TRUE(ledger_->CountRepliesByState(&counts).ok());
+  EXPECT_TRUE(counts.empty());
+  std::int64_t sent = Enqueue("sent", t0_);
+  std::int64_t failed = Enqueue("failed", t0_ + 1min);
+  Enqueue("pending", t0_ + 2min);
+  ASSERT_TRUE(ledger_->MarkReplySent(sent, t0_ + 3min).ok());
+  ASSERT_TRUE(ledger_->MarkReplyFailed(failed, t0_ + 3min, "550 no").ok());
+  ASSERT_TRUE(ledger_->CountRepliesByState(&counts).ok());
+  EXPECT_EQ(counts, (std::map<std::string, int>{{"FAILED", 1}, {"PENDING", 1}, {"SENT", 1}}));
+  bool found = false;
+  Instant at{};
+  std::int64_t declaration = 0;
+  ASSERT_TRUE(ledger_->OldestPendingReply(&found, &at, &declaration).ok());
+  EXPECT_TRUE(found);
+  EXPECT_EQ(at, t0_ + 2min);
+  EXPECT_EQ(declaration, 3);
+  const auto plan =
+      RawDb(path_).Rows("EXPLAIN QUERY PLAN SELECT state, count(*) FROM outbox GROUP BY state");
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_NE(plan[0].back().find("COVERING INDEX outbox_by_state"), std::string::npos)
+      << plan[0].back();
+}
+
 TEST_F(MonitoringTest, ServerCertificateIsReplacedPerEndpoint) {
   // Given a certificate recorded twice for one endpoint and once for another, two rows remain, the first with its latest values.
   ServerCertificateRecord imap{"imaps://mail.example:993", "CN = mail.example",
