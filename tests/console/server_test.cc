@@ -1,8 +1,6 @@
 // The real server on a free loopback port, over a ledger filled by real
 // submissions, fetched with libcurl: statuses, types, headers, escaping,
 // /healthz and /metrics.
-#include <curl/curl.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -14,48 +12,20 @@
 #include "console/pages.h"
 #include "console/server.h"
 #include "db/ledger.h"
+#include "tests/console/fetch.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {
 namespace {
 
 using testing::At;
+using testing::Fetch;
+using testing::Fetched;
 using testing::FixedClock;
 using testing::Testbed;
 
 const char kHostileSender[] = "\"><img src=x onerror=alert(1)>";
 const char kHostileText[] = "<script>alert(1)</script>";
-
-struct Fetched {
-  long status = 0;
-  std::string content_type, headers, body;
-};
-
-size_t Append(char* p, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(p, size * n);
-  return size * n;
-}
-
-Fetched Fetch(int port, const std::string& path, const std::string& method = "GET") {
-  Fetched f;
-  CURL* curl = curl_easy_init();
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &f.body);
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &f.headers);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  else if (method != "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  EXPECT_EQ(curl_easy_perform(curl), CURLE_OK) << url;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &f.status);
-  char* type = nullptr;
-  curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
-  if (type) f.content_type = type;
-  curl_easy_cleanup(curl);
-  return f;
-}
 
 class ConsoleServerTest : public ::testing::Test {
  protected:
