@@ -1,5 +1,6 @@
 #include "console/pages.h"
 
+#include "console/declarations.h"
 #include "console/html.h"
 #include "console/site_day.h"
 
@@ -39,17 +40,11 @@ ChannelHealth ReadChannelHealth(const ConsoleContext& ctx) {
 }
 
 std::string DeclarationRow(Ledger& ledger, const StoredDeclaration& d, Status* s) {
-  std::vector<std::string> files;
-  std::vector<std::pair<std::string, std::string>> site_days;
-  *s = ledger.DeclarationContents(d.id, &files, &site_days);
   std::string names, links;
-  for (const auto& f : files) names += (names.empty() ? "" : "<br>") + Escape(f);
-  for (const auto& [site, day] : site_days) {
-    std::string target = Escape(site) + "/" + Escape(day);
-    links += "<a href=\"/sites/" + target + "\">" + Escape(site) + " " + Escape(day) + "</a> ";
-  }
-  return Row({Escape(FormatLocalIso(d.received_at)), Escape(d.sender),
-              std::string(OutcomeName(d.outcome)), names, links});
+  *s = DeclarationCells(ledger, d.id, &names, &links);
+  return Row({"<a href=\"" + DeclarationHref(d.id) + "\">" + Escape(FormatLocalIso(d.received_at)) +
+                  "</a>",
+              Escape(d.sender), std::string(OutcomeName(d.outcome)), names, links});
 }
 
 // The declarations received in the last 24 h, newest first.
@@ -157,6 +152,7 @@ void AddStandardPages(Router* router) {
   router->Add("/metrics", MetricsPage);
   router->Add("/style.css", StyleSheetPage);
   router->AddPrefix("/sites/", SiteDayPage);
+  AddDeclarationPages(router);
 }
 
 }  // namespace flexmail

@@ -19,7 +19,8 @@ HttpResponse MetricsPage(const ConsoleContext& ctx, const HttpRequest& req);
 HttpResponse SiteDayPage(const ConsoleContext& ctx, const HttpRequest& req);
 HttpResponse StyleSheetPage(const ConsoleContext& ctx, const HttpRequest& req);  // "/style.css"
 
-// Adds every page above to `router`.
+// Adds every page above, and the declaration pages (console/declarations.h),
+// to `router`.
 void AddStandardPages(Router* router);
 
 }  // namespace flexmail

@@ -56,21 +56,6 @@ std::optional<ChartWindow> WindowOf(const StoredProgramme& p, GasDay day) {
   return ChartWindow{r.window_first, r.window_last, "Fenêtre de " + p.result.raw_id};
 }
 
-SiteDayProgramme SummaryOf(const StoredProgramme& p) {
-  SiteDayProgramme out;
-  out.id = p.result.raw_id;
-  out.received_at = p.received_at;
-  out.accepted = p.result.accepted;
-  out.superseded = p.result.superseded;
-  out.comment = p.result.comment;
-  for (const auto& v : p.result.violations) {
-    std::string code(CodeName(v.code));
-    if (!v.slots.empty()) code += " (" + FormatSlotHours(v.slots) + ")";
-    out.codes.push_back(std::move(code));
-  }
-  return out;
-}
-
 // The contract whose bounds apply: that of the reference in force, else of
 // the latest programme, else the first contract covering the site.
 const ContractSite* TermsOf(const Referential& ref, const std::string& site,
@@ -111,6 +96,21 @@ void AddSeries(const ReferenceHistory& history, const std::vector<StoredProgramm
 
 }  // namespace
 
+SiteDayProgramme ProgrammeSummary(const StoredProgramme& p) {
+  SiteDayProgramme out;
+  out.id = p.result.raw_id;
+  out.received_at = p.received_at;
+  out.accepted = p.result.accepted;
+  out.superseded = p.result.superseded;
+  out.comment = p.result.comment;
+  for (const auto& v : p.result.violations) {
+    std::string code(CodeName(v.code));
+    if (!v.slots.empty()) code += " (" + FormatSlotHours(v.slots) + ")";
+    out.codes.push_back(std::move(code));
+  }
+  return out;
+}
+
 Status ParseGasDayParam(std::string_view text, GasDay* out) {
   std::optional<GasDay> d = GasDay::ParseIso(text);
   if (!d) d = GasDay::ParseCompact(text);
@@ -150,7 +150,7 @@ Status GatherSiteDay(Ledger& ledger, const Referential& ref, const std::string& 
   AddSeries(history, programmes, &d.chart);
   std::set<std::pair<int, int>> seen;
   for (const auto& p : programmes) {
-    d.programmes.push_back(SummaryOf(p));
+    d.programmes.push_back(ProgrammeSummary(p));
     if (auto w = WindowOf(p, day); w && seen.insert({w->first, w->last}).second)
       d.chart.windows.push_back(*w);
   }

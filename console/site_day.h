@@ -47,6 +47,10 @@ struct SiteDayData {
   ChartData chart;  // series: reference versions (oldest first), then programmes
 };
 
+// What the lists under the chart (and the declaration page) show of a
+// stored programme: its verdict, its codes with their hours, its comment.
+SiteDayProgramme ProgrammeSummary(const StoredProgramme& p);
+
 // Fills *out for (site, day). kInvalidInput when `site` is not a site id
 // (LI + 4 digits), kNotFound when the referential does not know it (French
 // messages, safe to show); the ledger's own status when a read fails. A day

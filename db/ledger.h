@@ -22,6 +22,7 @@
 #include "db/sqlite.h"
 #include "parser/csv.h"
 #include "rules/declaration.h"
+#include "rules/diagnostic.h"
 #include "rules/status.h"
 
 struct sqlite3;
@@ -61,6 +62,16 @@ struct StoredDeclaration {
   // `submit`, and for mail stored before authentication existed).
   std::string auth_method;
   std::string auth_result;
+};
+
+// Which declarations Ledger::Declarations lists (the console's list).
+struct DeclarationFilter {
+  GasDay day;                      // received during it (D 06:00 to D+1 06:00 Paris)
+  // Non-empty: only declarations with an integrated programme of that site.
+  // A rejected declaration stores no programme, so it never matches.
+  std::string site;
+  std::optional<Outcome> outcome;  // set: only declarations that ended so
+  int limit = 0;                   // at most that many, the newest; <= 0: all
 };
 
 // A received email as stored: the raw bytes for audit, how it was
@@ -114,6 +125,20 @@ struct OutboxItem {
   std::optional<Instant> sent_at;
   std::string last_error;
   std::optional<Instant> failed_at;     // when it was given up (FAILED)
+};
+
+// Everything the ledger holds about one declaration, read in one read
+// transaction so the parts agree (the console's declaration page).
+struct DeclarationDetail {
+  StoredDeclaration declaration;
+  std::vector<std::string> files;           // names, in the order received
+  // Errors, then warnings, in the order the shipper was told; each located
+  // as stored (file, line, field; empty or 0 when not about one).
+  std::vector<Diagnostic> diagnostics;
+  std::vector<StoredProgramme> programmes;  // integrated ones, in the order written
+  bool has_message = false;                 // false for `submit`
+  MessageRecord message;                    // the email that carried it, raw left out
+  std::vector<OutboxItem> replies;          // its answers, raw included, in queue order
 };
 
 // The leaf certificate a mail server showed when flexmail last connected,
@@ -327,6 +352,18 @@ class Ledger {
   // integrated programmes, sorted. Empty lists for an unknown id.
   Status DeclarationContents(std::int64_t id, std::vector<std::string>* files,
                              std::vector<std::pair<std::string, std::string>>* site_days);
+
+  // --- The console's declaration pages (db/declarations.cc) -----------
+  // The declarations `filter` selects, newest first (by received_at, then
+  // storage order).
+  Status Declarations(const DeclarationFilter& filter, std::vector<StoredDeclaration>* out);
+  // Declaration `id` and all it caused; *found false when there is none.
+  Status Declaration(std::int64_t id, bool* found, DeclarationDetail* out);
+  // The message that carried declaration `id` (its first sighting), with
+  // its raw bytes when `with_raw`; *found false for `submit` or an unknown id.
+  Status MessageOfDeclaration(std::int64_t id, bool with_raw, bool* found, MessageRecord* out);
+  // The replies answering declaration `id`, raw included, in queue order.
+  Status RepliesToDeclaration(std::int64_t id, std::vector<OutboxItem>* out);
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;

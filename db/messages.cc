@@ -65,13 +65,7 @@ Status SelectMessages(sqlite3* db, bool with_raw, std::string_view tail,
   std::string query(kSelectMessage);
   query += with_raw ? "raw FROM messages" : "NULL FROM messages";
   query += tail;
-  Statement st;
-  Status s = Statement::Prepare(db, query, &st);
-  if (!s.ok()) return s;
-  return st.BindAll(params...).ForEach([&] {
-    out->emplace_back();
-    return MessageFromRow(st, &out->back());
-  });
+  return sql::AppendRows(db, query, MessageFromRow, out, params...);
 }
 
 template <typename... Params>
@@ -209,6 +203,14 @@ Status Ledger::FindMessageByDeclarationKey(const std::string& key, bool* found,
   *found = false;
   if (key.empty()) return Status::Ok();  // stored as NULL, which no key equals
   return FindOne(db_, true, kDeclaredOnce, found, out, key);
+}
+
+Status Ledger::MessageOfDeclaration(std::int64_t id, bool with_raw, bool* found,
+                                    MessageRecord* out) {
+  // A duplicate never names the declaration (it made none); the first
+  // sighting does, once (messages_declared_once).
+  return FindOne(db_, with_raw, " WHERE declaration_id = ? AND duplicate_of IS NULL ORDER BY id",
+                 found, out, id);
 }
 
 Status Ledger::Messages(int limit, std::vector<MessageRecord>* out) {

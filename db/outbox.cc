@@ -117,13 +117,8 @@ Status ReplyFromRow(const Statement& st, OutboxItem* r) {
 template <typename... Params>
 Status SelectReplies(sqlite3* db, std::string_view tail, std::vector<OutboxItem>* out,
                      const Params&... params) {
-  Statement st;
-  Status s = Statement::Prepare(db, std::string(kSelectReply) + std::string(tail), &st);
-  if (!s.ok()) return s;
-  return st.BindAll(params...).ForEach([&] {
-    out->emplace_back();
-    return ReplyFromRow(st, &out->back());
-  });
+  return sql::AppendRows(db, std::string(kSelectReply) + std::string(tail), ReplyFromRow, out,
+                         params...);
 }
 
 constexpr std::string_view kInsertReply = R"sql(
@@ -240,6 +235,11 @@ Status Ledger::MarkReplyFailed(std::int64_t id, Instant at, const std::string& e
 Status Ledger::Outbox(std::vector<OutboxItem>* out) {
   out->clear();
   return SelectReplies(db_, " ORDER BY created_at DESC, id DESC", out);
+}
+
+Status Ledger::RepliesToDeclaration(std::int64_t id, std::vector<OutboxItem>* out) {
+  out->clear();
+  return SelectReplies(db_, " WHERE declaration_id = ? ORDER BY created_at, id", out, id);
 }
 
 Status Ledger::Reply(std::int64_t id, bool* found, OutboxItem* out) {

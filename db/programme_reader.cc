@@ -20,9 +20,7 @@ SELECT p.id, p.declaration_id, d.sender, p.received_at, p.file, p.line, p.hms_pr
        p.partial, p.partial_known, p.partial_publication,
        coalesce(d.judged_at, p.received_at)
   FROM programmes p
-  JOIN declarations d ON d.id = p.declaration_id
- WHERE p.site = ? AND p.gas_day = ?
- ORDER BY p.version, p.id)sql";
+  JOIN declarations d ON d.id = p.declaration_id)sql";
 
 // Columns of kSelectProgrammes; the three indicators follow kFirstIndicator
 // in kAllIndicators order, three columns each (status, known, publication).
@@ -126,15 +124,17 @@ Status ReadSources(sqlite3* db, const SourceIds& ids, AppliedIndicators* out) {
   return s;
 }
 
-}  // namespace
-
-Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgramme>* out) {
+// Appends the programmes selected by `tail` (WHERE/ORDER BY), with their
+// slots, violations and the publications their indicators came from.
+template <typename... Params>
+Status SelectProgrammes(sqlite3* db, std::string_view tail, std::vector<StoredProgramme>* out,
+                        const Params&... params) {
   Statement st;
   DetailStatements detail;
-  Status s = Statement::Prepare(db, kSelectProgrammes, &st);
+  Status s = Statement::Prepare(db, std::string(kSelectProgrammes) + std::string(tail), &st);
   if (s.ok()) s = Prepare(db, &detail);
   if (!s.ok()) return s;
-  return st.BindAll(key.site, key.day.Iso()).ForEach([&] {
+  return st.BindAll(params...).ForEach([&] {
     StoredProgramme sp;
     SourceIds sources;
     std::int64_t id = st.Int(kId);
@@ -146,6 +146,17 @@ Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgram
     if (r.ok()) out->push_back(std::move(sp));
     return r;
   });
+}
+
+}  // namespace
+
+Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgramme>* out) {
+  return SelectProgrammes(db, " WHERE p.site = ? AND p.gas_day = ? ORDER BY p.version, p.id", out,
+                          key.site, key.day.Iso());
+}
+
+Status ReadProgrammesOf(sqlite3* db, std::int64_t id, std::vector<StoredProgramme>* out) {
+  return SelectProgrammes(db, " WHERE p.declaration_id = ? ORDER BY p.id", out, id);
 }
 
 }  // namespace flexmail::store

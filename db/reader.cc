@@ -182,13 +182,8 @@ Status PublicationFromRow(const Statement& st, Publication* p) {
 template <typename... Params>
 Status SelectPublications(sqlite3* db, std::string_view tail, std::vector<Publication>* out,
                           const Params&... params) {
-  Statement st;
-  Status s = Statement::Prepare(db, std::string(kPublicationColumns) + std::string(tail), &st);
-  if (!s.ok()) return s;
-  return st.BindAll(params...).ForEach([&] {
-    out->emplace_back();
-    return PublicationFromRow(st, &out->back());
-  });
+  return sql::AppendRows(db, std::string(kPublicationColumns) + std::string(tail),
+                         PublicationFromRow, out, params...);
 }
 
 Status ShortageFromRow(const Statement& st, Shortage* sh) {
@@ -211,6 +206,35 @@ Status DeclarationFromRow(const Statement& st, StoredDeclaration* d) {
   d->auth_method = st.Text(7);  // NULL (not from a message, or before authentication): ""
   d->auth_result = st.Text(8);
   return s;
+}
+
+// NULL file, line or field (not about one) read as "" and 0.
+Status DiagnosticFromRow(const Statement& st, Diagnostic* d) {
+  if (!ParseSeverity(st.Text(0), &d->severity)) return Corrupt("diagnostics.severity", st.Text(0));
+  if (!ParseCode(st.Text(1), &d->code)) return Corrupt("diagnostics.code", st.Text(1));
+  d->message = st.Text(2);
+  d->file = st.Text(3);
+  d->line = static_cast<int>(st.Int(4));
+  d->field = static_cast<int>(st.Int(5));
+  return Status::Ok();
+}
+
+constexpr std::string_view kSelectDeclarations = R"sql(
+SELECT d.id, d.received_at, d.sender, d.source, d.outcome,
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'ERROR'),
+       (SELECT count(*) FROM diagnostics g
+         WHERE g.declaration_id = d.id AND g.severity = 'WARNING'),
+       m.auth_method, m.auth_result
+  FROM declarations d
+  LEFT JOIN messages m ON m.declaration_id = d.id AND m.duplicate_of IS NULL)sql";
+
+// Appends the declarations selected by `tail` (WHERE/ORDER BY/LIMIT).
+template <typename... Params>
+Status SelectDeclarations(sqlite3* db, std::string_view tail, std::vector<StoredDeclaration>* out,
+                          const Params&... params) {
+  return sql::AppendRows(db, std::string(kSelectDeclarations) + std::string(tail),
+                         DeclarationFromRow, out, params...);
 }
 
 }  // namespace
@@ -319,25 +343,39 @@ Status ReadShortages(sqlite3* db, const std::set<GasDay>* days, std::vector<Shor
 
 Status ReadDeclarations(sqlite3* db, Instant from, Instant to,
                         std::vector<StoredDeclaration>* out) {
-  Statement st;
-  Status s = Statement::Prepare(db, R"sql(
-SELECT d.id, d.received_at, d.sender, d.source, d.outcome,
-       (SELECT count(*) FROM diagnostics g
-         WHERE g.declaration_id = d.id AND g.severity = 'ERROR'),
-       (SELECT count(*) FROM diagnostics g
-         WHERE g.declaration_id = d.id AND g.severity = 'WARNING'),
-       m.auth_method, m.auth_result
-  FROM declarations d
-  LEFT JOIN messages m ON m.declaration_id = d.id AND m.duplicate_of IS NULL
- WHERE d.received_at >= ? AND d.received_at < ?
- ORDER BY d.received_at, d.id)sql", &st);
-  if (s.ok()) {
-    s = st.BindAll(FormatUtcIso(from), FormatUtcIso(to)).ForEach([&] {
-      out->emplace_back();
-      return DeclarationFromRow(st, &out->back());
-    });
-  }
+  return SelectDeclarations(db, " WHERE d.received_at >= ? AND d.received_at < ?"
+                                " ORDER BY d.received_at, d.id", out,
+                            FormatUtcIso(from), FormatUtcIso(to));
+}
+
+// One statement whatever the filter: "?n IS NULL OR ..." leaves out an
+// unset criterion, and the reception range keeps the index on received_at.
+Status ReadFilteredDeclarations(sqlite3* db, const DeclarationFilter& f,
+                                std::vector<StoredDeclaration>* out) {
+  std::optional<std::string_view> outcome;
+  if (f.outcome) outcome = OutcomeText(*f.outcome);
+  return SelectDeclarations(db, R"sql(
+ WHERE d.received_at >= ?1 AND d.received_at < ?2
+   AND (?3 IS NULL OR d.outcome = ?3)
+   AND (?4 IS NULL OR EXISTS (SELECT 1 FROM programmes p
+                               WHERE p.declaration_id = d.id AND p.site = ?4))
+ ORDER BY d.received_at DESC, d.id DESC LIMIT ?5)sql",
+      out, FormatUtcIso(GasDayStart(f.day)), FormatUtcIso(GasDayEnd(f.day)), outcome,
+      TextOrNull(f.site), static_cast<std::int64_t>(f.limit > 0 ? f.limit : -1));
+}
+
+Status ReadDeclaration(sqlite3* db, std::int64_t id, bool* found, StoredDeclaration* out) {
+  std::vector<StoredDeclaration> rows;
+  Status s = SelectDeclarations(db, " WHERE d.id = ?", &rows, id);
+  *found = s.ok() && !rows.empty();
+  if (*found) *out = std::move(rows.front());
   return s;
+}
+
+Status ReadDiagnostics(sqlite3* db, std::int64_t id, std::vector<Diagnostic>* out) {
+  return sql::AppendRows(db,
+      "SELECT severity, code, message, file, line, field FROM diagnostics "
+      "WHERE declaration_id = ? ORDER BY ordinal", DiagnosticFromRow, out, id);
 }
 
 }  // namespace flexmail::store

@@ -49,7 +49,18 @@ Status ReadShortages(sqlite3* db, const std::set<GasDay>* days, std::vector<Shor
 Status ReadDeclarations(sqlite3* db, Instant from, Instant to,
                         std::vector<StoredDeclaration>* out);
 
+// Those `f` selects, newest first. Appends to *out.
+Status ReadFilteredDeclarations(sqlite3* db, const DeclarationFilter& f,
+                                std::vector<StoredDeclaration>* out);
+// Declaration `id`; *found false when there is none.
+Status ReadDeclaration(sqlite3* db, std::int64_t id, bool* found, StoredDeclaration* out);
+// The diagnostics of declaration `id`, in the order the shipper was told.
+// Appends to *out.
+Status ReadDiagnostics(sqlite3* db, std::int64_t id, std::vector<Diagnostic>* out);
+
 // Every programme of (site, day), by version (programme_reader.cc).
 Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgramme>* out);
+// Every programme of declaration `id`, in the order written (programme_reader.cc).
+Status ReadProgrammesOf(sqlite3* db, std::int64_t id, std::vector<StoredProgramme>* out);
 
 }  // namespace flexmail::store

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rules/status.h"
 
@@ -106,6 +107,21 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   Status bind_error_;
 };
+
+// Runs `query` (one statement) with `params` bound to 1..N and appends one
+// T per row, filled by from_row(statement, &row). Stops at the first
+// failure, of SQLite or of from_row; the rows read before it stay in *out.
+template <typename T, typename FromRow, typename... Params>
+Status AppendRows(sqlite3* db, std::string_view query, const FromRow& from_row,
+                  std::vector<T>* out, const Params&... params) {
+  Statement st;
+  Status s = Statement::Prepare(db, query, &st);
+  if (!s.ok()) return s;
+  return st.BindAll(params...).ForEach([&] {
+    out->emplace_back();
+    return from_row(st, &out->back());
+  });
+}
 
 // A transaction that rolls back unless committed. Nested use is not
 // supported: SQLite has one transaction per connection.

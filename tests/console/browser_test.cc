@@ -19,7 +19,7 @@
 #include "console/pages.h"
 #include "console/site_day.h"
 #include "daemon/console_channel.h"
-#include "tests/console/http_fetch.h"
+#include "tests/console/fetch.h"
 #include "tests/console/xmllint.h"
 #include "tests/daemon/testbed.h"
 

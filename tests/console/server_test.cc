@@ -13,7 +13,7 @@
 #include "console/server.h"
 #include "daemon/console_channel.h"
 #include "db/ledger.h"
-#include "tests/console/http_fetch.h"
+#include "tests/console/fetch.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {

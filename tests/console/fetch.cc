@@ -1,11 +1,9 @@
-#include "tests/console/http_fetch.h"
+#include "tests/console/fetch.h"
 
 #include <curl/curl.h>
-
 #include <gtest/gtest.h>
 
 namespace flexmail::testing {
-
 namespace {
 
 size_t Append(char* p, size_t size, size_t n, void* out) {
@@ -25,8 +23,10 @@ Fetched Fetch(int port, const std::string& path, const std::string& method) {
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, Append);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &f.headers);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-  else if (method != "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "HEAD")
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  else if (method != "GET")
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   EXPECT_EQ(curl_easy_perform(curl), CURLE_OK) << url;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &f.status);
   char* type = nullptr;

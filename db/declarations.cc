@@ -1,0 +1,31 @@
+// What the console's declaration pages read: a filtered list, and one
+// declaration with everything it caused. Read-only queries.
+#include "db/ledger.h"
+#include "db/reader.h"
+
+namespace flexmail {
+
+Status Ledger::Declarations(const DeclarationFilter& filter, std::vector<StoredDeclaration>* out) {
+  out->clear();
+  return store::ReadFilteredDeclarations(db_, filter, out);
+}
+
+Status Ledger::Declaration(std::int64_t id, bool* found, DeclarationDetail* out) {
+  *found = false;
+  *out = DeclarationDetail();
+  std::vector<std::pair<std::string, std::string>> site_days;  // the page has the programmes
+  // Several statements: one snapshot, so a reply sent meanwhile is either
+  // shown with its new state or not at all, never half.
+  return sql::InTransaction(db_, sql::Transaction::Mode::kRead, [&] {
+    Status s = store::ReadDeclaration(db_, id, found, &out->declaration);
+    if (!s.ok() || !*found) return s;
+    s = DeclarationContents(id, &out->files, &site_days);
+    if (s.ok()) s = store::ReadDiagnostics(db_, id, &out->diagnostics);
+    if (s.ok()) s = store::ReadProgrammesOf(db_, id, &out->programmes);
+    if (s.ok()) s = MessageOfDeclaration(id, false, &out->has_message, &out->message);
+    if (s.ok()) s = RepliesToDeclaration(id, &out->replies);
+    return s;
+  });
+}
+
+}  // namespace flexmail
