@@ -1,6 +1,7 @@
 #include "console/pages.h"
 
 #include "console/html.h"
+#include "console/indicators.h"
 #include "console/site_day.h"
 
 namespace flexmail {
@@ -157,6 +158,7 @@ void AddStandardPages(Router* router) {
   router->Add("/metrics", MetricsPage);
   router->Add("/style.css", StyleSheetPage);
   router->AddPrefix("/sites/", SiteDayPage);
+  AddIndicatorPages(router);
 }
 
 }  // namespace flexmail
