@@ -15,13 +15,6 @@ constexpr int kLegendColumns = 4, kLegendRows = 4;
 constexpr size_t kLegendChars = 34;
 constexpr double kLegendTop = 336, kLegendRowHeight = 16, kLegendColumnWidth = 215;
 
-// One fixed decimal: the same drawing gives the same bytes everywhere.
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
 struct Style {
   const char* stroke;
   const char* width;
@@ -84,9 +77,9 @@ void Windows(const ChartData& d, const Plot& p, std::string* out) {
   for (const auto& w : d.windows) {
     const int first = std::max(w.first, 0), last = std::min(w.last, d.slots - 1);
     if (last < first) continue;
-    *out += "<rect class=\"window\" x=\"" + Num(p.SlotLeft(first)) + "\" y=\"" + Num(kTop) +
-            "\" width=\"" + Num((last - first + 1) * p.SlotWidth()) + "\" height=\"" +
-            Num(kBottom - kTop) + "\" fill=\"#f2c94c\" fill-opacity=\"0.25\"><title>" +
+    *out += "<rect class=\"window\" x=\"" + SvgNum(p.SlotLeft(first)) + "\" y=\"" + SvgNum(kTop) +
+            "\" width=\"" + SvgNum((last - first + 1) * p.SlotWidth()) + "\" height=\"" +
+            SvgNum(kBottom - kTop) + "\" fill=\"#f2c94c\" fill-opacity=\"0.25\"><title>" +
             EscapeXml(w.label) + "</title></rect>\n";
   }
 }
@@ -96,22 +89,22 @@ void Axes(const ChartData& d, const Plot& p, double ymax, std::string* out) {
   *out += "<g class=\"y-axis\" font-size=\"11\" text-anchor=\"end\">\n";
   for (int k = 0; k * step <= ymax * (1 + 1e-9); ++k) {
     const double v = k * step, y = p.Y(v);
-    *out += "<line x1=\"" + Num(kLeft) + "\" y1=\"" + Num(y) + "\" x2=\"" + Num(kRight) +
-            "\" y2=\"" + Num(y) + "\" stroke=\"#e0e0e0\"/>";
-    *out +=
-        "<text x=\"" + Num(kLeft - 6) + "\" y=\"" + Num(y + 4) + "\">" + FormatKwh(v) + "</text>\n";
+    *out += "<line x1=\"" + SvgNum(kLeft) + "\" y1=\"" + SvgNum(y) + "\" x2=\"" + SvgNum(kRight) +
+            "\" y2=\"" + SvgNum(y) + "\" stroke=\"#e0e0e0\"/>";
+    *out += "<text x=\"" + SvgNum(kLeft - 6) + "\" y=\"" + SvgNum(y + 4) + "\">" + FormatKwh(v) +
+            "</text>\n";
   }
-  *out += "<text x=\"" + Num(kLeft - 6) + "\" y=\"" + Num(kTop - 6) + "\">kWh</text>\n</g>\n";
+  *out += "<text x=\"" + SvgNum(kLeft - 6) + "\" y=\"" + SvgNum(kTop - 6) + "\">kWh</text>\n</g>\n";
   *out += "<g class=\"x-axis\" font-size=\"10\" text-anchor=\"middle\">\n";
-  *out += "<line x1=\"" + Num(kLeft) + "\" y1=\"" + Num(kBottom) + "\" x2=\"" + Num(kRight) +
-          "\" y2=\"" + Num(kBottom) + "\" stroke=\"#333\"/>";
-  *out += "<line x1=\"" + Num(kLeft) + "\" y1=\"" + Num(kTop) + "\" x2=\"" + Num(kLeft) +
-          "\" y2=\"" + Num(kBottom) + "\" stroke=\"#333\"/>\n";
+  *out += "<line x1=\"" + SvgNum(kLeft) + "\" y1=\"" + SvgNum(kBottom) + "\" x2=\"" +
+          SvgNum(kRight) + "\" y2=\"" + SvgNum(kBottom) + "\" stroke=\"#333\"/>";
+  *out += "<line x1=\"" + SvgNum(kLeft) + "\" y1=\"" + SvgNum(kTop) + "\" x2=\"" + SvgNum(kLeft) +
+          "\" y2=\"" + SvgNum(kBottom) + "\" stroke=\"#333\"/>\n";
   for (int i = 0; i < d.slots; ++i) {
     const std::string label =
         i < static_cast<int>(d.slot_labels.size()) ? d.slot_labels[i] : std::string();
-    *out += "<text x=\"" + Num(p.X(i)) + "\" y=\"" + Num(kBottom + 16) + "\">" + EscapeXml(label) +
-            "</text>\n";
+    *out += "<text x=\"" + SvgNum(p.X(i)) + "\" y=\"" + SvgNum(kBottom + 16) + "\">" +
+            EscapeXml(label) + "</text>\n";
   }
   *out += "</g>\n";
 }
@@ -119,10 +112,10 @@ void Axes(const ChartData& d, const Plot& p, double ymax, std::string* out) {
 void Bound(const char* name, std::optional<double> v, const Plot& p, std::string* out) {
   if (!v) return;
   const double y = p.Y(*v);
-  *out += std::string("<g class=\"bound ") + name + "\"><line x1=\"" + Num(kLeft) + "\" y1=\"" +
-          Num(y) + "\" x2=\"" + Num(kRight) + "\" y2=\"" + Num(y) +
+  *out += std::string("<g class=\"bound ") + name + "\"><line x1=\"" + SvgNum(kLeft) + "\" y1=\"" +
+          SvgNum(y) + "\" x2=\"" + SvgNum(kRight) + "\" y2=\"" + SvgNum(y) +
           "\" stroke=\"#555\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><text x=\"" +
-          Num(kRight - 4) + "\" y=\"" + Num(y - 4) +
+          SvgNum(kRight - 4) + "\" y=\"" + SvgNum(y - 4) +
           "\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">" + name + " " + FormatKwh(*v) +
           "</text></g>\n";
 }
@@ -134,7 +127,7 @@ void Series(const ChartData& d, const Plot& p, std::string* out) {
     for (int i = 0; i < d.slots; ++i) {
       const bool known = i < static_cast<int>(s.kwh.size()) && s.kwh[i];
       if (i) points += ' ';
-      points += Num(p.X(i)) + "," + Num(p.Y(known ? *s.kwh[i] : 0));
+      points += SvgNum(p.X(i)) + "," + SvgNum(p.Y(known ? *s.kwh[i] : 0));
     }
     *out += std::string("<polyline fill=\"none\" stroke=\"") + st.stroke + "\" stroke-width=\"" +
             st.width + "\"" + st.extra + " points=\"" + points + "\"><title>" + EscapeXml(s.label) +
@@ -158,9 +151,9 @@ void LegendEntry(int n, const std::string& sample_attrs, const std::string& text
                  std::string* out) {
   const double x = kLeft + (n / kLegendRows) * kLegendColumnWidth;
   const double y = kLegendTop + (n % kLegendRows) * kLegendRowHeight;
-  *out += "<line x1=\"" + Num(x) + "\" y1=\"" + Num(y - 4) + "\" x2=\"" + Num(x + 24) + "\" y2=\"" +
-          Num(y - 4) + "\" " + sample_attrs + "/><text x=\"" + Num(x + 30) + "\" y=\"" + Num(y) +
-          "\">" + text + "</text>\n";
+  *out += "<line x1=\"" + SvgNum(x) + "\" y1=\"" + SvgNum(y - 4) + "\" x2=\"" + SvgNum(x + 24) +
+          "\" y2=\"" + SvgNum(y - 4) + "\" " + sample_attrs + "/><text x=\"" + SvgNum(x + 30) +
+          "\" y=\"" + SvgNum(y) + "\">" + text + "</text>\n";
 }
 
 // Entries beyond the legend's room are counted in its last one.
@@ -198,6 +191,12 @@ void Legend(const ChartData& d, std::string* out) {
 }
 
 }  // namespace
+
+std::string SvgNum(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
 
 std::string EscapeXml(const std::string& s) {
   std::string out;

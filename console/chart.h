@@ -61,4 +61,8 @@ std::string FormatKwh(double kwh);
 // Text made safe for XML and HTML content and attribute values.
 std::string EscapeXml(const std::string& s);
 
+// A coordinate with one fixed decimal: the same drawing gives the same
+// bytes everywhere.
+std::string SvgNum(double v);
+
 }  // namespace flexmail

@@ -32,7 +32,8 @@ std::string_view StyleSheet() {
          "nav{background:#234;padding:.5em 1em}nav a{color:#fff;margin-right:1.5em}\n"
          "main{padding:1em}table{border-collapse:collapse}\n"
          "th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left}\n"
-         ".ok{color:#070}.bad{color:#a00;font-weight:bold}\n";
+         ".ok{color:#070}.bad{color:#a00;font-weight:bold}\n"
+         "figure{margin:1em 0}svg{max-width:100%;height:auto}\n";
 }
 
 }  // namespace flexmail

@@ -2,6 +2,7 @@
 
 #include "console/declarations.h"
 #include "console/html.h"
+#include "console/indicators.h"
 #include "console/site_day.h"
 
 namespace flexmail {
@@ -153,6 +154,7 @@ void AddStandardPages(Router* router) {
   router->Add("/style.css", StyleSheetPage);
   router->AddPrefix("/sites/", SiteDayPage);
   AddDeclarationPages(router);
+  AddIndicatorPages(router);
 }
 
 }  // namespace flexmail

@@ -29,13 +29,4 @@ std::string FrenchInstant(Instant t) {
   return date::format("%d/%m/%Y à %Hh%M", date::floor<std::chrono::minutes>(ToLocal(t)));
 }
 
-std::string FrenchLight(Light l) {
-  switch (l) {
-    case Light::kGreen: return "VERT";
-    case Light::kRed: return "ROUGE";
-    case Light::kGrey: return "GRIS";
-  }
-  return "?";
-}
-
 }  // namespace flexmail

@@ -12,7 +12,5 @@ namespace flexmail {
 std::string FrenchQuantity(const std::optional<double>& v);
 // "03/12/2026 à 12h20" in Paris time.
 std::string FrenchInstant(Instant t);
-// "VERT", "ROUGE", "GRIS".
-std::string FrenchLight(Light l);
 
 }  // namespace flexmail

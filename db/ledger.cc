@@ -21,6 +21,10 @@ using Mode = sql::Transaction::Mode;
 // turns into a retry-later instead of a hung daemon.
 constexpr int kBusyTimeoutMs = 5000;
 
+Status NotAMesh(const std::string& mesh) {
+  return Status::InvalidInput("mesh \"" + mesh + "\" is not ME followed by 4 digits");
+}
+
 Status ExpectPragma(sqlite3* db, const char* pragma, std::string_view expected) {
   sql::Statement st;
   Status s = sql::Statement::Prepare(db, pragma, &st);
@@ -193,7 +197,7 @@ Status Ledger::Submit(const DeclarationEnvelope& env, const SnapshotKeys& keys,
 
 Status Ledger::PublishIndicator(Publication* p, std::chrono::minutes delay) {
   if (!IsMeshCode(p->mesh)) {
-    return Status::InvalidInput("mesh \"" + p->mesh + "\" is not ME followed by 4 digits");
+    return NotAMesh(p->mesh);
   }
   Publication fresh = *p;
   Status s = sql::InTransaction(db_, Mode::kWrite, [&] {
@@ -214,9 +218,19 @@ Status Ledger::Publications(const std::string& mesh, std::vector<Publication>* o
   return store::ReadPublications(db_, mesh, out);
 }
 
+Status Ledger::PublicationsDuring(const std::string& mesh, Instant from, Instant to,
+                                  std::vector<Publication>* out) {
+  out->clear();
+  if (!IsMeshCode(mesh)) {
+    return NotAMesh(mesh);
+  }
+  if (to < from) return Status::InvalidInput("publications asked for an empty period");
+  return store::ReadPublicationsDuring(db_, mesh, from, to, out);
+}
+
 Status Ledger::DeclareShortage(const Shortage& sh) {
   if (!sh.mesh.empty() && !IsMeshCode(sh.mesh)) {
-    return Status::InvalidInput("mesh \"" + sh.mesh + "\" is not ME followed by 4 digits");
+    return NotAMesh(sh.mesh);
   }
   return store::InsertShortage(db_, sh);
 }

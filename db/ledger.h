@@ -219,6 +219,14 @@ class Ledger {
   Status PublishIndicator(Publication* p, std::chrono::minutes delay);
   // Every publication, or those of one mesh when `mesh` is non-empty.
   Status Publications(const std::string& mesh, std::vector<Publication>* out);
+  // Those of `mesh` that can matter at some instant of [from, to], in the
+  // same order: published in (from - kPublicationLookback, to], and before
+  // them the last one of each indicator. IndicatorTimeline over them gives
+  // the same At and Pending at any instant of [from, to] as over every
+  // publication, however long the ledger's history. kInvalidInput when
+  // `mesh` is not a mesh code or to < from.
+  Status PublicationsDuring(const std::string& mesh, Instant from, Instant to,
+                            std::vector<Publication>* out);
   Status DeclareShortage(const Shortage& s);
   Status Shortages(std::vector<Shortage>* out);
 

@@ -277,11 +277,11 @@ Status ReadPublications(sqlite3* db, const std::string& mesh, std::vector<Public
   return SelectPublications(db, " WHERE mesh = ? ORDER BY published_at, id", out, mesh);
 }
 
-// The publications of `mesh` that can matter at `at`: those published in
-// (at - lookback, at], and before them the last one of each indicator, which
-// gives the first of the window its predecessor (so its delay is right).
-Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
-                          std::vector<Publication>* out) {
+// The publications of `mesh` that can matter in [from, to]: those published
+// in (from - lookback, to], and before them the last one of each indicator,
+// which gives the first of the window its predecessor (so its delay is right).
+Status ReadPublicationsDuring(sqlite3* db, const std::string& mesh, Instant from, Instant to,
+                              std::vector<Publication>* out) {
   return SelectPublications(db, R"sql(
  WHERE mesh = ?1 AND published_at <= ?3
    AND (published_at > ?2 OR id IN (
@@ -291,7 +291,12 @@ Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
           FROM (SELECT 'Q_MINUS' AS indicator UNION ALL SELECT 'Q_PLUS'
                 UNION ALL SELECT 'PARTIAL') k))
  ORDER BY published_at, id)sql",
-      out, mesh, FormatUtcIso(at - kPublicationLookback), FormatUtcIso(at));
+      out, mesh, FormatUtcIso(from - kPublicationLookback), FormatUtcIso(to));
+}
+
+Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
+                          std::vector<Publication>* out) {
+  return ReadPublicationsDuring(db, mesh, at, at, out);
 }
 
 Status ReadPublication(sqlite3* db, std::int64_t seq, Publication* out) {

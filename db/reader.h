@@ -29,6 +29,11 @@ Status ReadPublications(sqlite3* db, const std::string& mesh, std::vector<Public
 // Only those that can matter at `at` (see kPublicationLookback).
 Status ReadPublicationsAt(sqlite3* db, const std::string& mesh, Instant at,
                           std::vector<Publication>* out);
+// Only those that can matter at some instant of [from, to]: published in
+// (from - kPublicationLookback, to], and the last one of each indicator
+// published before that. REQUIRES: mesh non-empty, from <= to.
+Status ReadPublicationsDuring(sqlite3* db, const std::string& mesh, Instant from, Instant to,
+                              std::vector<Publication>* out);
 
 // The publication with that seq.
 Status ReadPublication(sqlite3* db, std::int64_t seq, Publication* out);

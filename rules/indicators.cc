@@ -29,6 +29,15 @@ std::string_view LightName(Light l) {
   return "?";
 }
 
+std::string FrenchLight(Light l) {
+  switch (l) {
+    case Light::kGreen: return "VERT";
+    case Light::kRed: return "ROUGE";
+    case Light::kGrey: return "GRIS";
+  }
+  return "?";
+}
+
 bool ParseIndicatorKind(std::string_view s, IndicatorKind* out) {
   for (IndicatorKind k : kAllIndicators) {
     if (IndicatorName(k) == s) {

@@ -26,6 +26,7 @@ constexpr IndicatorKind kAllIndicators[] = {IndicatorKind::kQMinus, IndicatorKin
 
 std::string_view IndicatorName(IndicatorKind k);  // Q_MINUS, Q_PLUS, PARTIAL
 std::string_view LightName(Light l);              // GREEN, RED, GREY
+std::string FrenchLight(Light l);                 // VERT, ROUGE, GRIS: replies and console
 bool ParseIndicatorKind(std::string_view s, IndicatorKind* out);
 bool ParseLight(std::string_view s, Light* out);
 // GREEN > RED > GREY.

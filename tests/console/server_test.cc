@@ -1,6 +1,6 @@
 // The real server on a free loopback port, over a ledger filled by real
 // submissions, fetched with libcurl: statuses, types, headers, escaping,
-// /healthz and /metrics.
+// /healthz, /metrics and /indicators.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -79,7 +79,8 @@ TEST_F(ConsoleServerTest, DashboardListsDeclarationsEscaped) {
 
 TEST_F(ConsoleServerTest, EveryAnswerHasTheSecurityHeaders) {
   // Given pages, errors and the stylesheet, each answer should carry the CSP, nosniff and no-store.
-  for (const char* path : {"/", "/outbox", "/nowhere", "/style.css", "/healthz", "/metrics"}) {
+  for (const char* path :
+       {"/", "/outbox", "/nowhere", "/style.css", "/healthz", "/metrics", "/indicators"}) {
     Fetched f = Fetch(server->port(), path);
     EXPECT_NE(f.headers.find("Content-Security-Policy: default-src 'none'; style-src 'self'; "
                              "img-src 'self'\r\n"), std::string::npos) << path;
@@ -104,6 +105,46 @@ TEST_F(ConsoleServerTest, SiteDayPageDrawsTheDayAndRefusesBadAddresses) {
   EXPECT_EQ(Fetch(server->port(), "/sites/LI9999/2026-12-03").status, 404);
   EXPECT_EQ(Fetch(server->port(), "/sites/LI0001/2026-12-03/x").status, 404);
   EXPECT_EQ(Fetch(server->port(), "/sites/LI0001").status, 404);
+}
+
+TEST_F(ConsoleServerTest, IndicatorsPageShowsWhatTheCommandLinePublished) {
+  // Given Q_PLUS published GREEN then RED and a shortage of ME0005 declared by the flexmail binary, /indicators draws their bands for the day of now and ?day= picks a day; a bad day is 400 naming the parameter.
+  const std::vector<std::vector<std::string>> commands = {
+      {"indicators", "publish", "--mesh", "ME0005", "--indicator", "Q_PLUS", "--status", "GREEN",
+       "--at", "2026-12-03T05:52:00+01:00"},
+      {"indicators", "publish", "--mesh", "ME0005", "--indicator", "Q_PLUS", "--status", "RED",
+       "--at", "2026-12-03T08:52:00+01:00"},
+      {"shortage", "declare", "--gas-day", "2026-12-03", "--mesh", "ME0005", "--at",
+       "2026-12-03T09:40:00+01:00"}};
+  for (std::vector<std::string> args : commands) {
+    args.insert(args.begin(), {"--config", bed.config()});
+    testing::RunResult r = testing::RunBinary(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  Fetched f = Fetch(server->port(), "/indicators");
+  EXPECT_EQ(f.status, 200);
+  EXPECT_EQ(f.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(f.body.find("<title>Indicateurs — 03/12/2026 — flexmail</title>"), std::string::npos);
+  EXPECT_NE(f.body.find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+  EXPECT_NE(f.body.find("<g class=\"band green\">"), std::string::npos) << f.body;
+  EXPECT_NE(f.body.find("<g class=\"band red\">"), std::string::npos);
+  EXPECT_NE(f.body.find("<g class=\"shortage\">"), std::string::npos);
+  EXPECT_NE(f.body.find("<g class=\"now\">"), std::string::npos);
+  EXPECT_NE(f.body.find("Q→Q+ (hausses) : <strong>ROUGE (RED)</strong>"), std::string::npos);
+  // The RED applied at 09:15, 23 minutes after its publication.
+  EXPECT_NE(f.body.find("<td><time datetime=\"2026-12-03T09:15:00.000+01:00\">"),
+            std::string::npos);
+  Fetched before = Fetch(server->port(), "/indicators?day=2026-12-02");
+  EXPECT_EQ(before.status, 200);
+  EXPECT_EQ(before.body.find("<g class=\"band red\">"), std::string::npos);
+  EXPECT_EQ(before.body.find("<g class=\"now\">"), std::string::npos);
+  for (const char* bad : {"/indicators?day=2026-13-01", "/indicators?day=%3Cscript%3E"}) {
+    Fetched b = Fetch(server->port(), bad);
+    EXPECT_EQ(b.status, 400) << bad;
+    EXPECT_EQ(b.content_type, "text/html; charset=utf-8");
+    EXPECT_NE(b.body.find("paramètre « day » invalide"), std::string::npos) << b.body;
+    EXPECT_EQ(b.body.find("<script"), std::string::npos);
+  }
 }
 
 TEST_F(ConsoleServerTest, MethodsAndLongQueries) {

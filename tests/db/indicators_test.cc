@@ -115,5 +115,69 @@ TEST_F(PublishTest, PublicationsFilterByMesh) {
   EXPECT_EQ(pubs[0].seq, other.seq);
 }
 
+TEST_F(PublishTest, PublicationsDuringKeepsWhatCanMatterInThePeriod) {
+  // Given a week of publications, the period's read keeps those of the lookback and the period, the last of each indicator before them, and nothing after the period.
+  const Instant from = Utc(2026, 12, 3, 5), to = Utc(2026, 12, 4, 5);
+  const Instant old_q_minus = Utc(2026, 11, 25, 9);
+  Publish(Light::kRed, old_q_minus, IndicatorKind::kQMinus);
+  for (int day = 26; day <= 30; ++day) Publish(Light::kGreen, Utc(2026, 11, day, 9));
+  const Publication last_before = Publish(Light::kRed, Utc(2026, 11, 30, 12));
+  const Publication in_lookback = Publish(Light::kGreen, Utc(2026, 12, 2, 4));
+  const Publication in_period = Publish(Light::kRed, Utc(2026, 12, 3, 9));
+  const Publication at_end = Publish(Light::kGreen, to);
+  Publish(Light::kRed, to + 1min);
+  Publication other = Pub("ME0006", IndicatorKind::kQPlus, Light::kRed, Utc(2026, 12, 3, 9));
+  ASSERT_TRUE(ledger_->PublishIndicator(&other, 23min).ok());
+  std::vector<Publication> pubs;
+  ASSERT_TRUE(ledger_->PublicationsDuring("ME0005", from, to, &pubs).ok());
+  std::vector<Instant> published;
+  for (const Publication& p : pubs) published.push_back(p.published_at);
+  EXPECT_EQ(published, (std::vector<Instant>{old_q_minus, last_before.published_at,
+                                             in_lookback.published_at, in_period.published_at,
+                                             at_end.published_at}));
+  EXPECT_EQ(pubs[3].applied_at, in_period.applied_at);
+}
+
+TEST_F(PublishTest, PublicationsDuringGiveTheSameTimelineAsEveryPublication) {
+  // Given changes over several days, the last one just before the period, the timeline over the period's publications agrees with the whole history at every 5 minutes of the period, applicable and pending alike.
+  const Light lights[] = {Light::kGreen, Light::kRed, Light::kGrey, Light::kRed, Light::kGreen};
+  for (int h = 0; h < 24 * 5; h += 7) {
+    Publish(lights[h % 5], Utc(2026, 11, 29, 0) + std::chrono::hours(h) + 52min);
+  }
+  const Instant from = Utc(2026, 12, 3, 5), to = Utc(2026, 12, 4, 5);
+  // A degradation published just before the period applies within it: its
+  // predecessor must be read for both the delay and what applies until then.
+  Publish(Light::kGreen, from - 2h);
+  Publish(Light::kRed, from - 10min);
+  std::vector<Publication> all, during;
+  ASSERT_TRUE(ledger_->Publications("ME0005", &all).ok());
+  ASSERT_TRUE(ledger_->PublicationsDuring("ME0005", from, to, &during).ok());
+  EXPECT_LT(during.size(), all.size());
+  const IndicatorTimeline whole("ME0005", IndicatorKind::kQPlus, all, 23min);
+  const IndicatorTimeline part("ME0005", IndicatorKind::kQPlus, during, 23min);
+  for (Instant t = from; t <= to; t += 5min) {
+    const AppliedLight a = whole.At(t, Light::kRed), b = part.At(t, Light::kRed);
+    EXPECT_EQ(a.status, b.status) << FormatUtcIso(t);
+    EXPECT_EQ(a.source->seq, b.source->seq) << FormatUtcIso(t);
+    const auto pa = whole.Pending(t, Light::kRed), pb = part.Pending(t, Light::kRed);
+    EXPECT_EQ(pa.has_value(), pb.has_value()) << FormatUtcIso(t);
+    if (pa && pb) {
+      EXPECT_EQ(pa->seq, pb->seq) << FormatUtcIso(t);
+    }
+  }
+}
+
+TEST_F(PublishTest, PublicationsDuringRefusesABadMeshOrPeriod) {
+  // Given a mesh that is not a code (the empty "every mesh" included) or a reversed period, the read is kInvalidInput.
+  std::vector<Publication> pubs;
+  const Instant t = Utc(2026, 12, 3, 10);
+  EXPECT_EQ(ledger_->PublicationsDuring("", t, t, &pubs).kind(), Status::Kind::kInvalidInput);
+  Status s = ledger_->PublicationsDuring("ME5'--", t, t, &pubs);
+  EXPECT_EQ(s.kind(), Status::Kind::kInvalidInput);
+  EXPECT_EQ(s.message(), "mesh \"ME5'--\" is not ME followed by 4 digits");
+  EXPECT_EQ(ledger_->PublicationsDuring("ME0005", t, t - 1min, &pubs).kind(),
+            Status::Kind::kInvalidInput);
+}
+
 }  // namespace
 }  // namespace flexmail::testing

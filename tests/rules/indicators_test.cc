@@ -52,10 +52,13 @@ void ExpectTimeline(const std::vector<Publication>& pubs, const std::vector<Prob
 }
 
 TEST(Indicators, NamesAndFavourability) {
-  // Names, parsing and favourability GREEN > RED > GREY.
+  // Names (French ones too), parsing and favourability GREEN > RED > GREY.
   EXPECT_EQ(IndicatorName(IndicatorKind::kQMinus), "Q_MINUS");
   EXPECT_EQ(IndicatorName(IndicatorKind::kQPlus), "Q_PLUS");
   EXPECT_EQ(IndicatorName(IndicatorKind::kPartial), "PARTIAL");
+  EXPECT_EQ(FrenchLight(kGreen), "VERT");
+  EXPECT_EQ(FrenchLight(kRed), "ROUGE");
+  EXPECT_EQ(FrenchLight(kGrey), "GRIS");
   for (IndicatorKind k : kAllIndicators) {
     IndicatorKind back = IndicatorKind::kQMinus;
     ASSERT_TRUE(ParseIndicatorKind(IndicatorName(k), &back));
