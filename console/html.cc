@@ -27,6 +27,16 @@ std::string Layout(std::string_view title, std::string_view body) {
          "<main>\n<h1>" + t + "</h1>\n" + std::string(body) + "</main>\n</body>\n</html>\n";
 }
 
+std::string FormatShortLocal(Instant t) {
+  const std::string iso = FormatLocalIso(t);  // 2026-12-03T11:05:00.000+01:00
+  std::string out = iso.substr(8, 2) + "/" + iso.substr(5, 2) + " " + iso.substr(11, 5);
+  // The wall clock repeats an hour when the clocks go back: say which one.
+  const LocalTime local = ToLocal(t);
+  const auto hour = std::chrono::hours(1);
+  if (ToLocal(t - hour) != local && ToLocal(t + hour) != local) return out;
+  return out + " (UTC" + (UtcOffsetMinutes(t) == 120 ? "+2" : "+1") + ")";
+}
+
 std::string_view StyleSheet() {
   return "body{font-family:sans-serif;margin:0;color:#222}\n"
          "nav{background:#234;padding:.5em 1em}nav a{color:#fff;margin-right:1.5em}\n"

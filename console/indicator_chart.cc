@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "console/chart.h"
+#include "console/html.h"
 
 namespace flexmail {
 namespace {
@@ -254,15 +255,6 @@ std::string_view IndicatorFrench(IndicatorKind k) {
     case IndicatorKind::kPartial: return "Flexibilité partielle";
   }
   return "?";
-}
-
-std::string FormatShortLocal(Instant t) {
-  const std::string iso = FormatLocalIso(t);  // 2026-12-03T11:05:00.000+01:00
-  std::string out = iso.substr(8, 2) + "/" + iso.substr(5, 2) + " " + iso.substr(11, 5);
-  // The wall clock repeats an hour when the clocks go back: say which one.
-  const LocalTime local = ToLocal(t);
-  if (ToLocal(t - hours(1)) != local && ToLocal(t + hours(1)) != local) return out;
-  return out + " (UTC" + (UtcOffsetMinutes(t) == 120 ? "+2" : "+1") + ")";
 }
 
 std::string RenderIndicatorTimeline(const DayFrame& f, const MeshTimeline& m,

@@ -86,8 +86,5 @@ std::string RenderIndicatorTimeline(const DayFrame& frame, const MeshTimeline& m
 
 // "Q→Q− (baisses)", "Q→Q+ (hausses)", "Flexibilité partielle".
 std::string_view IndicatorFrench(IndicatorKind k);
-// "03/12 11:05", Paris time; in the repeated hour of the 25-hour day the
-// offset follows: "25/10 02:30 (UTC+2)".
-std::string FormatShortLocal(Instant t);
 
 }  // namespace flexmail

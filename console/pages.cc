@@ -43,26 +43,39 @@ ChannelHealth ReadChannelHealth(const ConsoleContext& ctx) {
 std::string DeclarationRow(Ledger& ledger, const StoredDeclaration& d, Status* s) {
   std::string names, links;
   *s = DeclarationCells(ledger, d.id, &names, &links);
-  return Row({"<a href=\"" + DeclarationHref(d.id) + "\">" + Escape(FormatLocalIso(d.received_at)) +
+  return Row({"<a href=\"" + DeclarationHref(d.id) + "\">" + Escape(FormatShortLocal(d.received_at)) +
                   "</a>",
-              Escape(d.sender), std::string(OutcomeName(d.outcome)), names, links});
+              Escape(d.sender), std::string(OutcomeName(d.outcome)),
+              std::to_string(d.error_count) + " / " + std::to_string(d.warning_count), names,
+              links});
 }
 
-// The declarations received in the last 24 h, newest first.
+// The last 24 h at a glance: counts per outcome, then the newest
+// kDashboardRows declarations. However many arrived (a backlog of
+// thousands), the page reads a bounded number of rows, so a dashboard
+// left open costs the daemon's machine next to nothing.
+constexpr int kDashboardRows = 50;
+
 Status RecentDeclarations(const ConsoleContext& ctx, std::string* html) {
-  std::vector<StoredDeclaration> recent, day;
-  Status s;
-  for (GasDay g : {GasDayOf(ctx.now - std::chrono::hours(24)), GasDayOf(ctx.now)}) {
-    if (s.ok()) s = ctx.ledger.DeclarationsOn(g, &day);
-    for (const auto& d : day)
-      if (d.received_at > ctx.now - std::chrono::hours(24) && d.received_at <= ctx.now &&
-          (recent.empty() || recent.back().id != d.id))
-        recent.push_back(d);
-    if (GasDayOf(ctx.now - std::chrono::hours(24)) == GasDayOf(ctx.now)) break;
+  const Instant since = ctx.now - std::chrono::hours(24);
+  std::map<std::string, int> counts;
+  std::vector<StoredDeclaration> latest;
+  Status s = ctx.ledger.CountDeclarationsByOutcome(since, ctx.now, &counts);
+  if (s.ok()) s = ctx.ledger.LatestDeclarations(since, ctx.now, kDashboardRows, &latest);
+  int total = 0;
+  std::string parts;
+  for (const auto& [outcome, n] : counts) {
+    total += n;
+    parts += (parts.empty() ? "" : ", ") + std::to_string(n) + " " + Escape(outcome);
   }
-  *html = "<h2>Déclarations des dernières 24 h</h2>\n<table>\n<tr><th>Reçue</th><th>Expéditeur"
-          "</th><th>Résultat</th><th>Fichiers</th><th>Sites et jours</th></tr>\n";
-  for (auto it = recent.rbegin(); s.ok() && it != recent.rend(); ++it)
+  *html = "<h2>Déclarations des dernières 24 h</h2>\n<p>" + std::to_string(total) +
+          " déclaration(s)" + (parts.empty() ? "" : " : " + parts);
+  if (total > static_cast<int>(latest.size()))
+    *html += " ; les " + std::to_string(latest.size()) + " plus récentes ci-dessous";
+  *html += " — <a href=\"/declarations\">toutes les déclarations du jour</a></p>\n"
+           "<table>\n<tr><th>Reçue</th><th>Expéditeur</th><th>Résultat</th>"
+           "<th>Erreurs / avertissements</th><th>Fichiers</th><th>Sites et jours</th></tr>\n";
+  for (auto it = latest.begin(); s.ok() && it != latest.end(); ++it)
     *html += DeclarationRow(ctx.ledger, *it, &s);
   *html += "</table>\n";
   return s;
@@ -79,17 +92,28 @@ HttpResponse DashboardPage(const ConsoleContext& ctx, const HttpRequest&) {
   return r;
 }
 
+// The outbox grows by one reply per declaration, for years: the page shows
+// the newest ones, each row linking to its declaration.
+constexpr int kOutboxRows = 200;
+
 HttpResponse OutboxPage(const ConsoleContext& ctx, const HttpRequest&) {
   std::vector<OutboxItem> items;
-  Status s = ctx.ledger.Outbox(&items);
+  Status s = ctx.ledger.Outbox(&items, kOutboxRows);
   if (!s.ok()) return Internal(s);
-  std::string b = "<table>\n<tr><th>Créée</th><th>État</th><th>Tentatives</th><th>Destinataires"
-                  "</th><th>Dernière erreur</th></tr>\n";
+  std::string b = "<p>Les " + std::to_string(kOutboxRows) +
+                  " réponses les plus récentes au plus.</p>\n<table>\n<tr><th>Créée</th>"
+                  "<th>Déclaration</th><th>État</th><th>Tentatives</th><th>Destinataires</th>"
+                  "<th>Dernière erreur</th></tr>\n";
   for (const auto& i : items) {
     std::string to;
     for (const auto& r : i.recipients) to += (to.empty() ? "" : ", ") + Escape(r);
-    b += Row({Escape(FormatLocalIso(i.created_at)), std::string(ReplyStateName(i.state)),
-              std::to_string(i.attempts), to, Escape(i.last_error)});
+    const std::string declaration =
+        i.declaration_id > 0 ? "<a href=\"" + DeclarationHref(i.declaration_id) + "\">n° " +
+                                   std::to_string(i.declaration_id) + "</a>"
+                             : "test";
+    b += Row({Escape(FormatShortLocal(i.created_at)), declaration,
+              std::string(ReplyStateName(i.state)), std::to_string(i.attempts), to,
+              Escape(i.last_error)});
   }
   HttpResponse r;
   r.body = Layout("Boîte d'envoi", b + "</table>\n");

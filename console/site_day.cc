@@ -12,12 +12,6 @@ namespace flexmail {
 namespace {
 
 
-// "03/12 11:05" (Paris) from "2026-12-03T11:05:00.000+01:00".
-std::string ShortLocal(Instant t) {
-  const std::string iso = FormatLocalIso(t);
-  return iso.substr(8, 2) + "/" + iso.substr(5, 2) + " " + iso.substr(11, 5);
-}
-
 std::vector<std::string> SlotLabels(GasDay day) {
   std::vector<std::string> out;
   for (int i = 0; i < kSlotsPerDay; ++i) {
@@ -81,7 +75,7 @@ void AddSeries(const ReferenceHistory& history, const std::vector<StoredProgramm
     const bool last = k + 1 == versions.size();
     chart->series.push_back(
         {(last ? "Référence (" : "Référence antérieure (") + VersionOf(versions[k].programme_id) +
-             ", " + ShortLocal(versions[k].effective_at) + ")",
+             ", " + FormatShortLocal(versions[k].effective_at) + ")",
          Values(versions[k].values),
          last ? ChartSeries::Kind::kReference : ChartSeries::Kind::kReferenceEarlier});
   }
@@ -199,7 +193,7 @@ void ProgrammeList(const SiteDayData& d, std::string* out) {
   *out += "<h2>Programmes</h2>\n<ul class=\"programmes\">\n";
   for (const auto& p : d.programmes) {
     *out += "<li><strong>" + Escape(p.id) + "</strong> reçu le " +
-            Escape(ShortLocal(p.received_at)) + " : " + (p.accepted ? "ACCEPTÉ" : "REFUSÉ");
+            Escape(FormatShortLocal(p.received_at)) + " : " + (p.accepted ? "ACCEPTÉ" : "REFUSÉ");
     if (p.superseded) *out += " (remplacé par une version supérieure)";
     for (const auto& code : p.codes) *out += " · <code>" + Escape(code) + "</code>";
     if (!p.comment.empty()) *out += " — " + Escape(p.comment);

@@ -10,6 +10,26 @@ Status Ledger::Declarations(const DeclarationFilter& filter, std::vector<StoredD
   return store::ReadFilteredDeclarations(db_, filter, out);
 }
 
+Status Ledger::LatestDeclarations(Instant since, Instant until, int limit,
+                                  std::vector<StoredDeclaration>* out) {
+  out->clear();
+  return store::ReadLatestDeclarations(db_, since, until, limit, out);
+}
+
+Status Ledger::CountDeclarationsByOutcome(Instant since, Instant until,
+                                          std::map<std::string, int>* out) {
+  out->clear();
+  sql::Statement st;
+  Status s = sql::Statement::Prepare(db_,
+      "SELECT outcome, count(*) FROM declarations WHERE received_at > ? AND received_at <= ? "
+      "GROUP BY outcome", &st);
+  if (!s.ok()) return s;
+  return st.BindAll(FormatUtcIso(since), FormatUtcIso(until)).ForEach([&] {
+    (*out)[st.Text(0)] = static_cast<int>(st.Int(1));
+    return Status::Ok();
+  });
+}
+
 Status Ledger::Declaration(std::int64_t id, bool* found, DeclarationDetail* out) {
   *found = false;
   *out = DeclarationDetail();

@@ -304,7 +304,9 @@ class Ledger {
   Status MarkReplyRetry(std::int64_t id, Instant next_attempt_at, const std::string& error);
   // Given up: FAILED, failed_at = at, last_error = error.
   Status MarkReplyFailed(std::int64_t id, Instant at, const std::string& error);
-  Status Outbox(std::vector<OutboxItem>* out);  // every reply, newest first, raw included
+  // The replies, newest first, raw included: every one, or the newest
+  // `limit` when limit > 0.
+  Status Outbox(std::vector<OutboxItem>* out, int limit = 0);
   Status Reply(std::int64_t id, bool* found, OutboxItem* out);
 
   // Polls, for `flexmail status`. Only the latest kPollsKept polls are kept,
@@ -365,6 +367,14 @@ class Ledger {
   // The declarations `filter` selects, newest first (by received_at, then
   // storage order).
   Status Declarations(const DeclarationFilter& filter, std::vector<StoredDeclaration>* out);
+  // For the dashboard: the newest `limit` declarations received in
+  // (since, until], newest first, and how many there were per outcome
+  // ("INTEGRATED", "REJECTED"; outcomes with none absent). Both read the
+  // reception index, however many declarations the period holds.
+  Status LatestDeclarations(Instant since, Instant until, int limit,
+                            std::vector<StoredDeclaration>* out);
+  Status CountDeclarationsByOutcome(Instant since, Instant until,
+                                    std::map<std::string, int>* out);
   // Declaration `id` and all it caused; *found false when there is none.
   Status Declaration(std::int64_t id, bool* found, DeclarationDetail* out);
   // The message that carried declaration `id` (its first sighting), with

@@ -232,9 +232,10 @@ Status Ledger::MarkReplyFailed(std::int64_t id, Instant at, const std::string& e
       FormatUtcIso(at), FormatLocalIso(at), error);
 }
 
-Status Ledger::Outbox(std::vector<OutboxItem>* out) {
+Status Ledger::Outbox(std::vector<OutboxItem>* out, int limit) {
   out->clear();
-  return SelectReplies(db_, " ORDER BY created_at DESC, id DESC", out);
+  return SelectReplies(db_, " ORDER BY created_at DESC, id DESC LIMIT ?", out,
+                       static_cast<std::int64_t>(limit > 0 ? limit : -1));
 }
 
 Status Ledger::RepliesToDeclaration(std::int64_t id, std::vector<OutboxItem>* out) {

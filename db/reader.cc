@@ -369,6 +369,14 @@ Status ReadFilteredDeclarations(sqlite3* db, const DeclarationFilter& f,
       TextOrNull(f.site), static_cast<std::int64_t>(f.limit > 0 ? f.limit : -1));
 }
 
+Status ReadLatestDeclarations(sqlite3* db, Instant since, Instant until, int limit,
+                              std::vector<StoredDeclaration>* out) {
+  return SelectDeclarations(db, R"sql(
+ WHERE d.received_at > ?1 AND d.received_at <= ?2
+ ORDER BY d.received_at DESC, d.id DESC LIMIT ?3)sql",
+      out, FormatUtcIso(since), FormatUtcIso(until), static_cast<std::int64_t>(limit));
+}
+
 Status ReadDeclaration(sqlite3* db, std::int64_t id, bool* found, StoredDeclaration* out) {
   std::vector<StoredDeclaration> rows;
   Status s = SelectDeclarations(db, " WHERE d.id = ?", &rows, id);

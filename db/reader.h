@@ -57,6 +57,9 @@ Status ReadDeclarations(sqlite3* db, Instant from, Instant to,
 // Those `f` selects, newest first. Appends to *out.
 Status ReadFilteredDeclarations(sqlite3* db, const DeclarationFilter& f,
                                 std::vector<StoredDeclaration>* out);
+// The newest `limit` received in (since, until], newest first. Appends.
+Status ReadLatestDeclarations(sqlite3* db, Instant since, Instant until, int limit,
+                              std::vector<StoredDeclaration>* out);
 // Declaration `id`; *found false when there is none.
 Status ReadDeclaration(sqlite3* db, std::int64_t id, bool* found, StoredDeclaration* out);
 // The diagnostics of declaration `id`, in the order the shipper was told.

@@ -1,6 +1,6 @@
 // A real browser on the real console: headless Chromium (Debian's
 // `chromium`) loads the pages of a gas day filled through the command line
-// and saves screenshots; the test checks that each rendered (an image of
+// (dashboard, declaration, site/day, indicators) and saves screenshots; the test checks that each rendered (an image of
 // the window's size with more than a background) and that the site/day
 // chart's SVG parses on its own (xmllint) with one polyline per programme
 // and per version of the reference.
@@ -127,10 +127,15 @@ class BrowserTest : public ::testing::Test {
   std::unique_ptr<ConsoleServer> server;
 };
 
-TEST_F(BrowserTest, ChromiumRendersTheDashboardAndTheSiteDay) {
-  // Given a day of three versions, Chromium should render the dashboard and the site/day page into non-blank screenshots of the window's size.
+TEST_F(BrowserTest, ChromiumRendersEveryKindOfPage) {
+  // Given a day of three versions, Chromium should render the dashboard, the refused declaration's page, the site/day page and the indicators into non-blank screenshots of the window's size.
+  const std::string refused = "/declarations/3";  // v1, v2, v3: the third submission
+  ASSERT_EQ(Fetch(server->port(), refused).status, 200);
+  EXPECT_NE(Fetch(server->port(), refused).body.find("HMS_PROFILE_NOT_RESPECT"), std::string::npos);
   ExpectRendered(Screenshot("/", "dashboard"), 0.01);
+  ExpectRendered(Screenshot(refused, "declaration"), 0.01);
   ExpectRendered(Screenshot("/sites/LI0001/2026-12-03", "site-day"), 0.05);
+  ExpectRendered(Screenshot("/indicators?day=2026-12-03", "indicators"), 0.03);
 }
 
 TEST_F(BrowserTest, SiteDayChartParsesWithOnePolylinePerSeries) {

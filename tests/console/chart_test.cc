@@ -2,6 +2,7 @@
 // windows drawn, well-formed XML whatever the labels say.
 #include "console/chart.h"
 #include "tests/console/xmllint.h"
+#include "tests/console/text_search.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -16,13 +17,10 @@
 namespace flexmail {
 namespace {
 
+using testing::Count;
+
 using testing::Xmllint;
 
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // The number of points of each polyline, in order.
 std::vector<int> PointsPerPolyline(const std::string& svg) {

@@ -16,9 +16,12 @@
 #include "mail/safe_name.h"
 #include "tests/console/fetch.h"
 #include "tests/daemon/testbed.h"
+#include "tests/console/text_search.h"
 
 namespace flexmail::testing {
 namespace {
+
+using testing::Has;
 
 using Json = nlohmann::json;
 
@@ -42,9 +45,6 @@ std::string HostileEmail() {
          csv + "--b--\r\n";
 }
 
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
 
 class DeclarationServerTest : public ::testing::Test {
  protected:

@@ -6,11 +6,16 @@
 #include <gtest/gtest.h>
 
 #include "console/html.h"
+#include "console/pages.h"
 #include "tests/console/reply_message.h"
 #include "tests/db/mail_test_util.h"
+#include "tests/console/text_search.h"
 
 namespace flexmail::testing {
 namespace {
+
+using testing::Has;
+using testing::Count;
 
 const char kScript[] = "<script>alert(1)</script>";
 const char kEscapedScript[] = "&lt;script&gt;alert(1)&lt;/script&gt;";
@@ -23,9 +28,6 @@ std::string Header(const HttpResponse& r, const std::string& name) {
   return "";
 }
 
-bool Has(const std::string& text, const std::string& what) {
-  return text.find(what) != std::string::npos;
-}
 
 // A reply with its text, and with kJson as resultats.json when `with_json`.
 std::string ReplyRaw(const std::string& text, bool with_json) {
@@ -323,6 +325,29 @@ TEST_F(DeclarationPagesTest, MalformedAndUnknownAddressesAre404) {
   EXPECT_TRUE(Has(Get("/declarations/" + unknown).body,
                   "Le registre ne contient aucune déclaration n° " + unknown));
   EXPECT_EQ(Get("/declarations/" + known).status, 200);
+}
+
+TEST_F(DeclarationPagesTest, DashboardCountsTheLastDayAndListsOnlyTheNewest) {
+  // Given 55 integrated and 3 rejected declarations in the last 24 h and one older, the dashboard counts 58 by outcome, lists the 50 newest, newest first, and links to the full list.
+  Submitted(now_ - std::chrono::hours(25), 1);
+  std::int64_t newest = 0;
+  for (int k = 54; k >= 0; --k) newest = Submitted(now_ - std::chrono::minutes(10 + k), 100 - k);
+  for (int k = 1; k <= 3; ++k) Submit(Rejected(now_ - std::chrono::hours(k)), {RawFile{FileName(D()), "x"}});
+  Router dashboard;
+  AddStandardPages(&dashboard);
+  HttpRequest req{"GET", "/", {}, 0};
+  ConsoleContext ctx{config_, *ledger_, now_};
+  const std::string b = dashboard.Handle(ctx, req).body;
+  EXPECT_TRUE(Has(b, "<p>58 déclaration(s) : 55 INTEGRATED, 3 REJECTED ; les 50 plus récentes "
+                     "ci-dessous")) << b;
+  EXPECT_TRUE(Has(b, "href=\"/declarations\">toutes les déclarations du jour</a>"));
+  EXPECT_EQ(Count(b, "<tr>"), 51) << "the header and 50 rows";
+  const std::size_t first_row = b.find("<tr><td>");
+  ASSERT_NE(first_row, std::string::npos);
+  EXPECT_EQ(b.find("/declarations/" + std::to_string(newest) + "\""),
+            b.find("/declarations/", first_row))
+      << "the newest comes first";
+  EXPECT_FALSE(Has(b, "/declarations/1\"")) << "older than 24 h";
 }
 
 }  // namespace

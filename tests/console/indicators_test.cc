@@ -2,15 +2,19 @@
 // test: bands cut where publications apply, the day's real hours, the value
 // in force now, shortages, the day parameter, escaping, and SVG that
 // xmllint accepts.
+#include "console/html.h"
 #include "console/indicators.h"
 
 #include <gtest/gtest.h>
 
 #include "tests/console/xmllint.h"
 #include "tests/db/ledger_test_util.h"
+#include "tests/console/text_search.h"
 
 namespace flexmail::testing {
 namespace {
+
+using testing::Count;
 
 constexpr IndicatorKind kQPlus = IndicatorKind::kQPlus;
 constexpr Light kGreen = Light::kGreen, kRed = Light::kRed, kGrey = Light::kGrey;
@@ -24,11 +28,6 @@ Instant Paris(const std::string& text) {
   return t;
 }
 
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 // Every <svg> element of an HTML page, as its own document.
 std::vector<std::string> Svgs(const std::string& html) {

@@ -6,9 +6,12 @@
 
 #include "parser/csv.h"
 #include "tests/db/ledger_test_util.h"
+#include "tests/console/text_search.h"
 
 namespace flexmail::testing {
 namespace {
+
+using testing::Count;
 
 const char kSender[] = "ops@quimper.example";
 
@@ -29,11 +32,6 @@ RawFile Csv(int version, const std::vector<int>& values) {
   return RawFile{FileName(D()), text + "\r\n"};
 }
 
-int Count(const std::string& text, const std::string& what) {
-  int n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
-  return n;
-}
 
 class SiteDayTest : public LedgerTest {
  protected:
