@@ -104,13 +104,9 @@ void AddOps(CLI::App& app, StatusArgs* st, ReportArgs* rep, Action* act) {
 int RunAction(const std::string& config_path, const Action& action, std::ostream& out,
               std::ostream& err, const Clock& clock) {
   Config config;
-  Status s = LoadConfig(config_path, &config);
-  if (!s.ok()) {
-    err << "flexmail: " << s.message() << "\n";
-    return kExitUsage;
-  }
+  if (!LoadConfigOrSay(config_path, err, &config)) return kExitUsage;
   std::unique_ptr<Ledger> ledger;
-  s = Ledger::Open(config.database_path, &ledger);
+  Status s = Ledger::Open(config.database_path, &ledger);
   if (!s.ok()) {
     err << "flexmail: database " << config.database_path << ": " << s.ToString() << "\n";
     return kExitInternal;
@@ -120,6 +116,12 @@ int RunAction(const std::string& config_path, const Action& action, std::ostream
 }
 
 }  // namespace
+
+bool LoadConfigOrSay(const std::string& config_path, std::ostream& err, Config* config) {
+  Status s = LoadConfig(config_path, config);
+  if (!s.ok()) err << "flexmail: " << s.message() << "\n";
+  return s.ok();
+}
 
 int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
            const Clock& clock) {

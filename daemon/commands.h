@@ -100,6 +100,9 @@ struct ServeArgs {
   std::string listen;
   std::string database;
 };
+// Loads the configuration; on failure prints "flexmail: <message>" to
+// `err` and returns false (the caller exits with kExitUsage).
+bool LoadConfigOrSay(const std::string& config_path, std::ostream& err, Config* config);
 int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& out,
              std::ostream& err, const Clock& clock);
 

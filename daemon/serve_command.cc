@@ -11,11 +11,7 @@ namespace flexmail {
 int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& out,
              std::ostream& err, const Clock& clock) {
   Config config;
-  Status s = LoadConfig(config_path, &config);
-  if (!s.ok()) {
-    err << "flexmail: " << s.message() << "\n";
-    return kExitUsage;
-  }
+  if (!LoadConfigOrSay(config_path, err, &config)) return kExitUsage;
   const std::string listen = a.listen.empty() ? config.http.listen : a.listen;
   if (listen.empty()) {
     err << "flexmail: " << config.path << ": http.listen is not set and no --listen given\n";
@@ -30,7 +26,7 @@ int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& o
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::unique_ptr<ConsoleServer> server;
-  s = StartConsole(config, database, listen, DaemonConsoleSources(clock), &server);
+  Status s = StartConsole(config, database, listen, DaemonConsoleSources(clock), &server);
   if (!s.ok()) {
     err << "flexmail: " << config.path << ": " << s.message() << "\n";
     return s.kind() == Status::Kind::kPermanent && s.message().starts_with("http.listen")
