@@ -54,7 +54,7 @@ std::string DeclarationRow(Ledger& ledger, const StoredDeclaration& d, Status* s
 // kDashboardRows declarations. However many arrived (a backlog of
 // thousands), the page reads a bounded number of rows, so a dashboard
 // left open costs the daemon's machine next to nothing.
-constexpr int kDashboardRows = 50;
+constexpr int kDashboardRows = 20;
 
 Status RecentDeclarations(const ConsoleContext& ctx, std::string* html) {
   const Instant since = ctx.now - std::chrono::hours(24);

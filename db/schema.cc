@@ -212,7 +212,7 @@ SELECT d.id,
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
-                                        CanarySql(), TlsCertificatesSql(), OutboxByStateSql()};
+                                        CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

@@ -45,7 +45,8 @@ std::string_view CanarySql();
 // The mail servers' certificates last seen (migration 10), in
 // schema_certificates.cc.
 std::string_view TlsCertificatesSql();
-// An index of the outbox by state (migration 11), in schema_mail.cc.
-std::string_view OutboxByStateSql();
+// Indexes for what status, the console and the metrics count (migration
+// 11), in schema_mail.cc.
+std::string_view MonitoringIndexesSql();
 
 }  // namespace flexmail

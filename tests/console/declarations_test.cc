@@ -328,7 +328,7 @@ TEST_F(DeclarationPagesTest, MalformedAndUnknownAddressesAre404) {
 }
 
 TEST_F(DeclarationPagesTest, DashboardCountsTheLastDayAndListsOnlyTheNewest) {
-  // Given 55 integrated and 3 rejected declarations in the last 24 h and one older, the dashboard counts 58 by outcome, lists the 50 newest, newest first, and links to the full list.
+  // Given 55 integrated and 3 rejected declarations in the last 24 h and one older, the dashboard counts 58 by outcome, lists the 20 newest, newest first, and links to the full list.
   Submitted(now_ - std::chrono::hours(25), 1);
   std::int64_t newest = 0;
   for (int k = 54; k >= 0; --k) newest = Submitted(now_ - std::chrono::minutes(10 + k), 100 - k);
@@ -338,10 +338,10 @@ TEST_F(DeclarationPagesTest, DashboardCountsTheLastDayAndListsOnlyTheNewest) {
   HttpRequest req{"GET", "/", {}, 0};
   ConsoleContext ctx{config_, *ledger_, now_};
   const std::string b = dashboard.Handle(ctx, req).body;
-  EXPECT_TRUE(Has(b, "<p>58 déclaration(s) : 55 INTEGRATED, 3 REJECTED ; les 50 plus récentes "
+  EXPECT_TRUE(Has(b, "<p>58 déclaration(s) : 55 INTEGRATED, 3 REJECTED ; les 20 plus récentes "
                      "ci-dessous")) << b;
   EXPECT_TRUE(Has(b, "href=\"/declarations\">toutes les déclarations du jour</a>"));
-  EXPECT_EQ(Count(b, "<tr>"), 51) << "the header and 50 rows";
+  EXPECT_EQ(Count(b, "<tr>"), 21) << "the header and 20 rows";
   const std::size_t first_row = b.find("<tr><td>");
   ASSERT_NE(first_row, std::string::npos);
   EXPECT_EQ(b.find("/declarations/" + std::to_string(newest) + "\""),

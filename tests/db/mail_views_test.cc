@@ -85,11 +85,11 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
                    "1", "", "0", "1", "1"}}));
 }
 
-// What migrations 11 (outbox_by_state), 10 (tls_certificates), 9 (the canary), 8
+// What migrations 11 (monitoring indexes), 10 (tls_certificates), 9 (the canary), 8
 // (polls.needs_operator), 6 (authentication) and 5 (RULES §9, judged_at)
 // add, taken away to make an older ledger.
 constexpr const char* kUndoMigrations5To11 =
-    "DROP INDEX outbox_by_state; DROP TABLE tls_certificates; DROP VIEW v_canary; DROP TABLE canary_probes; "
+    "DROP INDEX outbox_by_state; DROP INDEX messages_auth_temperrors; DROP TABLE tls_certificates; DROP VIEW v_canary; DROP TABLE canary_probes; "
     "DROP VIEW v_polls; ALTER TABLE polls DROP COLUMN needs_operator; "
     "DROP INDEX messages_auth_failures; DROP VIEW v_messages; "
     "ALTER TABLE messages DROP COLUMN auth_method; ALTER TABLE messages DROP COLUMN auth_result; "

@@ -76,6 +76,19 @@ TEST_F(MonitoringTest, RepliesAreCountedByStateFromTheIndex) {
       << plan[0].back();
 }
 
+TEST_F(MonitoringTest, AuthenticationTempFailuresAreCountedFromTheirIndex) {
+  // Given the query of CountAuthTempFailures, SQLite should answer it from the partial index of such messages, never by reading every message of the day (raw included).
+  const auto plan = RawDb(path_).Rows(
+      "EXPLAIN QUERY PLAN SELECT count(*) FROM messages WHERE auth_result = 'temperror' "
+      "AND outcome = 'REJECTED' AND received_at >= '2026-12-03T00:00:00.000Z'");
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_NE(plan[0].back().find("INDEX messages_auth_temperrors"), std::string::npos)
+      << plan[0].back();
+  int count = -1;
+  ASSERT_TRUE(ledger_->CountAuthTempFailures(t0_ - 24h, &count).ok());
+  EXPECT_EQ(count, 0);
+}
+
 TEST_F(MonitoringTest, ServerCertificateIsReplacedPerEndpoint) {
   // Given a certificate recorded twice for one endpoint and once for another, two rows remain, the first with its latest values.
   ServerCertificateRecord imap{"imaps://mail.example:993", "CN = mail.example",
