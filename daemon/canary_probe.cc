@@ -5,6 +5,7 @@
 #include <random>
 
 #include "daemon/log.h"
+#include "daemon/reply.h"
 #include "mail/compose.h"
 
 namespace flexmail {
@@ -37,15 +38,15 @@ std::string NewCanaryProbeId() {
   return id;
 }
 
-std::string ComposeCanaryProbe(const Config& config, const CanaryProbe& probe,
-                               const std::string& secret, Instant now) {
+std::string ComposeCanaryProbe(const Config& config, const std::string& instance,
+                               const CanaryProbe& probe, const std::string& secret, Instant now) {
   OutgoingMessage m;
   m.from = {config.mail.address, "flexmail"};
   m.to = {{CanaryAddress(config), ""}};
   m.subject = "flexmail canary " + probe.id;
   m.date = std::chrono::time_point_cast<std::chrono::seconds>(now);
   m.date_offset_minutes = UtcOffsetMinutes(now);
-  m.message_id = "<canary-" + probe.id + ".flexmail@" + config.mail.domain + ">";
+  m.message_id = OwnMessageId("canary", probe.id, instance, config.mail.domain);
   m.extra_headers = {{"Auto-Submitted", "auto-generated"},
                      {std::string(kCanaryHeaderName), MakeCanaryHeader(probe, secret)}};
   m.text =
@@ -78,7 +79,7 @@ Status CanaryWorker::SendProbe() {
   probe.id = NewCanaryProbeId();
   const Instant now = clock_.Now();
   probe.sent_unix_ms = now.time_since_epoch().count();
-  const std::string raw = ComposeCanaryProbe(config_, probe, secret_, now);
+  const std::string raw = ComposeCanaryProbe(config_, ledger_->instance_id(), probe, secret_, now);
   SendResult r = sender_->Send(config_.mail.address, {CanaryAddress(config_)}, raw);
   if (r.outcome == SendOutcome::kSent) {
     LogInfo("canary probe " + probe.id + " sent to " + Printable(CanaryAddress(config_), 120));

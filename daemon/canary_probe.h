@@ -42,9 +42,10 @@ std::string NewCanaryProbeId();
 
 // The probe's bytes: from [mail] address to CanaryAddress, automatic
 // (Auto-Submitted: auto-generated), with the X-Flexmail-Canary header for
-// `probe` keyed by `secret`, dated `now`.
-std::string ComposeCanaryProbe(const Config& config, const CanaryProbe& probe,
-                               const std::string& secret, Instant now);
+// `probe` keyed by `secret`, dated `now`. Its Message-ID names the probe
+// and `instance`, the ledger's instance id (see OwnMessageId).
+std::string ComposeCanaryProbe(const Config& config, const std::string& instance,
+                               const CanaryProbe& probe, const std::string& secret, Instant now);
 
 // The probe thread. It has its own ledger connection and is the only user
 // of its MailSender. The first probe goes at Start, unless the ledger shows

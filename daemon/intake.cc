@@ -248,8 +248,8 @@ Status Intake::AnswerTest(const IncomingMessage& in, IntakeResult* out) {
       &out->record,
       [&](const MessageRecord& stored, OutboxItem* reply) {
         const Instant now = clock_.Now();
-        *reply = Queued(BuildTestReply(config_, out->message, *out->authentication,
-                                       in.received_at, stored.id, now),
+        *reply = Queued(BuildTestReply(config_, ledger_->instance_id(), out->message,
+                                       *out->authentication, in.received_at, stored.id, now),
                         config_, now);
         return fault_ ? fault_() : Status::Ok();
       },
@@ -348,8 +348,9 @@ Status Intake::Record(const IncomingMessage& in, ProcessOptions options, bool co
     ro.copies = copies;
     ro.authentication = out->authentication ? &*out->authentication : nullptr;
     const Instant now = clock_.Now();
-    OutboxItem item = Queued(
-        BuildReply(config_, m, v, IntakeJson(shown, config_.referential), now, ro), config_, now);
+    OutboxItem item = Queued(BuildReply(config_, ledger_->instance_id(), m, v,
+                                        IntakeJson(shown, config_.referential), now, ro),
+                             config_, now);
     item.declaration_id = v.declaration_id;
     s = ledger_->EnqueueReply(tx, &item);
     out->reply_id = item.id;

@@ -179,8 +179,14 @@ std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referent
   return os.str();
 }
 
-std::string ReplyMessageId(std::int64_t declaration_id, const std::string& domain) {
-  return "<declaration-" + std::to_string(declaration_id) + ".flexmail@" + domain + ">";
+std::string OwnMessageId(std::string_view kind, std::string_view number,
+                         const std::string& instance, const std::string& domain) {
+  return "<" + std::string(kind) + "-" + std::string(number) + "." + instance + "@" + domain + ">";
+}
+
+std::string ReplyMessageId(std::int64_t declaration_id, const std::string& instance,
+                           const std::string& domain) {
+  return OwnMessageId("declaration", std::to_string(declaration_id), instance, domain);
 }
 
 // What every answer shares: from flexmail to the sender, threaded, dated
@@ -198,8 +204,9 @@ ReplyEnvelope AnswerTo(const Config& config, const ParsedMessage& msg, Instant n
   return e;
 }
 
-ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const Verdict& v,
-                         const std::string& json, Instant now, const ReplyOptions& options) {
+ReplyEnvelope BuildReply(const Config& config, const std::string& instance,
+                         const ParsedMessage& msg, const Verdict& v, const std::string& json,
+                         Instant now, const ReplyOptions& options) {
   ReplyEnvelope e = AnswerTo(config, msg, now);
   OutgoingMessage& m = e.message;
   for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
@@ -211,7 +218,7 @@ ReplyEnvelope BuildReply(const Config& config, const ParsedMessage& msg, const V
     }
   }
   m.subject = ReplySubject(msg.subject, v.result);
-  m.message_id = ReplyMessageId(v.declaration_id, config.mail.domain);
+  m.message_id = ReplyMessageId(v.declaration_id, instance, config.mail.domain);
   m.text = ReplyBody(msg, v, config.referential, options.authentication);
   m.attachments.push_back({"resultats.json", "application/json", json});
   return e;
@@ -228,14 +235,14 @@ bool IsTestSubject(std::string_view subject) {
   return false;
 }
 
-ReplyEnvelope BuildTestReply(const Config& config, const ParsedMessage& msg,
-                             const AuthVerdict& auth, Instant received_at,
-                             std::int64_t message_row, Instant now) {
+ReplyEnvelope BuildTestReply(const Config& config, const std::string& instance,
+                             const ParsedMessage& msg, const AuthVerdict& auth,
+                             Instant received_at, std::int64_t message_row, Instant now) {
   ReplyEnvelope e = AnswerTo(config, msg, now);
   OutgoingMessage& m = e.message;
   const std::string base = msg.subject.empty() ? std::string("Test") : msg.subject;
   m.subject = "Re: " + base + " — test reçu";
-  m.message_id = "<test-" + std::to_string(message_row) + ".flexmail@" + config.mail.domain + ">";
+  m.message_id = OwnMessageId("test", std::to_string(message_row), instance, config.mail.domain);
   std::ostringstream os;
   os << "Bonjour,\n\n"
      << "Votre courriel de test « " << msg.subject << " » reçu le " << FrenchInstant(received_at)

@@ -121,6 +121,16 @@ Status RecomputeLater(sqlite3* db, const Publication& fresh, std::chrono::minute
   return s;
 }
 
+Status ReadInstanceId(sqlite3* db, std::string* out) {
+  sql::Statement st;
+  Status s = sql::Statement::Prepare(db, "SELECT instance_id FROM ledger_instance", &st);
+  bool row = false;
+  if (s.ok()) s = st.Step(&row);
+  if (s.ok() && !row) s = Status::Internal("ledger_instance holds no instance id");
+  if (s.ok()) *out = st.Text(0);
+  return s;
+}
+
 }  // namespace
 
 Ledger::Ledger(sqlite3* db) : db_(db) {}
@@ -137,6 +147,7 @@ Status Ledger::Open(const std::string& path, std::unique_ptr<Ledger>* out) {
   Status s = rc == SQLITE_OK ? Status::Ok() : sql::FromCode(db, rc, "open");
   if (s.ok()) s = Configure(db);
   if (s.ok()) s = Migrate(db, &ledger->schema_version_);
+  if (s.ok()) s = ReadInstanceId(db, &ledger->instance_id_);
   if (!s.ok()) return sql::WithContext(s, "ledger " + path);
   *out = std::move(ledger);
   return s;
@@ -163,12 +174,15 @@ Status Ledger::OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* ou
                           ", this flexmail reads " + std::to_string(LatestSchemaVersion()) +
                           ": let the daemon (or any writing command) migrate it first");
   st = sql::Statement();
+  if (s.ok()) s = ReadInstanceId(db, &ledger->instance_id_);
   if (!s.ok()) return sql::WithContext(s, "ledger " + path);
   *out = std::move(ledger);
   return s;
 }
 
 int Ledger::schema_version() const { return schema_version_; }
+
+const std::string& Ledger::instance_id() const { return instance_id_; }
 
 Status Ledger::Snapshot(const SnapshotKeys& keys, LedgerSnapshot* out) {
   return sql::InTransaction(db_, Mode::kRead, [&] { return store::ReadSnapshot(db_, keys, out); });

@@ -385,11 +385,19 @@ class Ledger {
 
   // The schema version after migration (for tests and `status`).
   int schema_version() const;
+  // This ledger's instance id: 32 lowercase hex digits (128 random bits)
+  // drawn when it was created or upgraded to schema version 12, the same
+  // for every connection. Another ledger (a new one, or one created again
+  // after a loss) has another; a copy of the file keeps it. flexmail's
+  // Message-IDs carry it, so that they are unique beyond this ledger's row
+  // ids.
+  const std::string& instance_id() const;
 
  private:
   explicit Ledger(sqlite3* db);
   sqlite3* db_;
   int schema_version_ = 0;
+  std::string instance_id_;
 };
 
 }  // namespace flexmail

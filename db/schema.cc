@@ -212,7 +212,8 @@ SELECT d.id,
 const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
-                                        CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql()};
+                                        CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql(),
+                                        LedgerInstanceSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;
@@ -257,8 +258,9 @@ Status MigrateUpTo(sqlite3* db, int target) {
   if (!s.ok()) return s;
   if (found > LatestSchemaVersion()) return TooNew(found);
   if (found < target) {
+    s = RegisterMigrationFunctions(db);
     sql::Transaction tx(db);
-    s = tx.Begin(sql::Transaction::Mode::kWrite);
+    if (s.ok()) s = tx.Begin(sql::Transaction::Mode::kWrite);
     // Read again under the write lock: another process may have migrated
     // while this one waited for it.
     if (s.ok()) s = ReadUserVersion(db, &found);

@@ -48,5 +48,9 @@ std::string_view TlsCertificatesSql();
 // Indexes for what status, the console and the metrics count (migration
 // 11), in schema_mail.cc.
 std::string_view MonitoringIndexesSql();
+// The ledger's random instance id (migration 12), in schema_instance.cc.
+std::string_view LedgerInstanceSql();
+// The SQL functions migrations call (flexmail_random_hex), on `db`.
+Status RegisterMigrationFunctions(sqlite3* db);
 
 }  // namespace flexmail

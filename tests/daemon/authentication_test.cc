@@ -322,6 +322,8 @@ TEST(Authentication, CommunicationTestIsAcknowledged) {
   EXPECT_EQ(out[0].declaration_id, 0);
   EXPECT_EQ(out[0].message_ref, r.record.id);
   EXPECT_EQ(out[0].recipients, std::vector<std::string>{"ops@engie.example"});
+  EXPECT_EQ(out[0].message_id, "<test-" + std::to_string(r.record.id) + "." +
+                                   b.ledger->instance_id() + "@" + b.config.mail.domain + ">");
   ParsedMessage reply;
   ASSERT_TRUE(ParseMessage(out[0].raw, MailLimits{}, &reply).ok());
   EXPECT_NE(reply.subject.find("test reçu"), std::string::npos) << reply.subject;

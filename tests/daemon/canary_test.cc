@@ -46,7 +46,7 @@ struct CanaryBench : testing::IntakeBench {
   // A probe as the worker composes it, sent at `sent`.
   std::string Probe(const std::string& id, Instant sent, const std::string& secret = kSecret) {
     CanaryProbe p{id, sent.time_since_epoch().count()};
-    return ComposeCanaryProbe(config, p, secret, sent);
+    return ComposeCanaryProbe(config, ledger->instance_id(), p, secret, sent);
   }
   size_t StoredMessages() {
     std::vector<MessageRecord> all;
@@ -83,6 +83,16 @@ TEST(CanaryIntake, GenuineProbeIsFiledAsCanaryAndNotJudged) {
   ASSERT_TRUE(b.ledger->LastCanaryRoundTrip(&found, &trip).ok());
   ASSERT_TRUE(found);
   EXPECT_EQ(trip.round_trip_ms, 5000);
+}
+
+TEST(CanaryIntake, ProbeMessageIdNamesTheProbeAndTheLedger) {
+  // Given a probe as the worker composes it, its Message-ID is the probe's random id with the ledger's instance id, under [mail] domain.
+  CanaryBench b;
+  ParsedMessage m;
+  ASSERT_TRUE(ParseMessage(b.Probe("0123456789abcdef", At("2026-12-02T15:00:00")), MailLimits{},
+                           &m).ok());
+  EXPECT_EQ(m.message_id, "<canary-0123456789abcdef." + b.ledger->instance_id() + "@" +
+                              b.config.mail.domain + ">");
 }
 
 TEST(CanaryIntake, ProbeReadTwiceCountsOnce) {

@@ -49,9 +49,8 @@ TEST(Intake, IntegratedMessageQueuesOneReply) {
   EXPECT_EQ(outbox[0].recipients, (std::vector<std::string>{"ops@engie.example",
                                                             "desk@engie.example"}));
   EXPECT_EQ(outbox[0].state, ReplyState::kPending);
-  EXPECT_EQ(outbox[0].message_id,
-            "<declaration-" + std::to_string(r.verdict.declaration_id) +
-                ".flexmail@flexmail.example>");
+  EXPECT_EQ(outbox[0].message_id, "<declaration-" + std::to_string(r.verdict.declaration_id) +
+                                      "." + b.ledger->instance_id() + "@flexmail.example>");
   EXPECT_EQ(r.record.message_id, "<py-alt@engie.example>");
   EXPECT_EQ(r.record.folder, "Processed");
 }

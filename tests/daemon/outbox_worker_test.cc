@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "mail/message.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {
@@ -43,6 +44,10 @@ class RecordingSender : public MailSender {
   std::size_t count() const {
     std::lock_guard<std::mutex> lock(mu_);
     return sent_.size();
+  }
+  std::vector<std::string> sent() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sent_;
   }
 
  private:
@@ -134,6 +139,37 @@ TEST_F(OutboxWorkerTest, UnusableRelayIsReportedAndTheReplyWaits) {
   EXPECT_EQ(item.state, ReplyState::kPending);
   EXPECT_EQ(item.attempts, 1);
   EXPECT_EQ(sender.count(), 1u);
+}
+
+// The Message-ID field of a message as sent.
+std::string MessageIdOf(const std::string& raw) {
+  ParsedMessage m;
+  EXPECT_TRUE(ParseMessage(raw, MailLimits{}, &m).ok());
+  return m.message_id;
+}
+
+// A reply refused for now (451) and sent at its retry goes out twice with
+// the same bytes, so with the same Message-ID: the one queued.
+TEST_F(OutboxWorkerTest, ARetryCarriesTheSameMessageId) {
+  QueueReply();
+  const OutboxItem queued = OnlyReply();
+  RecordingSender refusing(SendOutcome::kTransient, "451 try again later");
+  auto worker = Worker(&refusing);
+  worker->Start();
+  ASSERT_TRUE(WaitFor([&] { return OnlyReply().attempts == 1; }));
+  worker->Stop();
+  clock_.now += std::chrono::hours(1);  // past the retry delay
+  RecordingSender accepting(SendOutcome::kSent);
+  worker = Worker(&accepting);
+  worker->Start();
+  ASSERT_TRUE(WaitFor([&] { return OnlyReply().state == ReplyState::kSent; }));
+  worker->Stop();
+  ASSERT_EQ(refusing.count(), 1u);
+  ASSERT_EQ(accepting.count(), 1u);
+  EXPECT_EQ(accepting.sent()[0], refusing.sent()[0]);
+  EXPECT_EQ(MessageIdOf(refusing.sent()[0]), queued.message_id);
+  EXPECT_EQ(MessageIdOf(accepting.sent()[0]), queued.message_id);
+  EXPECT_EQ(queued.message_id, "<declaration-1." + ledger_->instance_id() + "@flexmail.example>");
 }
 
 }  // namespace

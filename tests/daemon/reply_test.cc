@@ -2,6 +2,8 @@
 // French text, and resultats.json round-tripping to the ingest JSON.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
@@ -27,6 +29,7 @@ struct Replied {
   Json json;      // resultats.json as read back from the reply
   Json expected;  // what `ingest --json` prints for the same message
   std::string body;
+  std::string instance;  // the ledger's instance id
 };
 
 // Ingests `raw` into a fresh ledger and reads its reply back.
@@ -52,6 +55,7 @@ Replied IngestAndReadReply(const std::string& raw, const char* at = "2026-12-02T
   }
   out.expected = Json::parse(IntakeJson(out.intake, config.referential));
   out.body = ReplyBody(out.intake.message, out.intake.verdict, config.referential);
+  out.instance = ledger->instance_id();
   return out;
 }
 
@@ -134,6 +138,44 @@ TEST(Reply, ThreadingKeepsOnlyWellFormedIds) {
   Replied bare = IngestAndReadReply(no_id);
   EXPECT_EQ(bare.item.raw.find("In-Reply-To:"), std::string::npos) << bare.item.raw;
   EXPECT_EQ(bare.item.raw.find("References:"), std::string::npos) << bare.item.raw;
+}
+
+// RFC 5322 §3.6.4's msg-id as flexmail writes it: "<" dot-atom-text "@"
+// dot-atom-text ">" (no obsolete form, no domain literal).
+bool IsRfc5322MsgId(const std::string& id) {
+  static const std::string atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+  static const std::regex msg_id("<" + atom + "(\\." + atom + ")*@" + atom + "(\\." + atom +
+                                 ")*>");
+  return std::regex_match(id, msg_id);
+}
+
+TEST(Reply, MessageIdGrammar) {
+  // Given ids right and wrong, the grammar the next test relies on tells them apart.
+  EXPECT_TRUE(IsRfc5322MsgId("<declaration-1.0a1b@flexmail.example>"));
+  EXPECT_FALSE(IsRfc5322MsgId("<declaration-1.@flexmail.example>"));
+  EXPECT_FALSE(IsRfc5322MsgId("<declaration 1@flexmail.example>"));
+  EXPECT_FALSE(IsRfc5322MsgId("declaration-1@flexmail.example"));
+  EXPECT_FALSE(IsRfc5322MsgId("<declaration-1@flexmail..example>"));
+}
+
+TEST(Reply, MessageIdsDifferBetweenLedgers) {
+  // Given two fresh ledgers that both number their first declaration 1, the replies' Message-IDs differ: each names its ledger's instance id, is an RFC 5322 msg-id and is written unfolded.
+  const std::string raw = Fixture("py-alternative-signature.eml");
+  Replied a = IngestAndReadReply(raw);
+  Replied b = IngestAndReadReply(raw);
+  ASSERT_EQ(a.intake.verdict.declaration_id, 1);
+  ASSERT_EQ(b.intake.verdict.declaration_id, 1);
+  EXPECT_NE(a.instance, b.instance);
+  EXPECT_NE(a.item.message_id, b.item.message_id);
+  for (const Replied* r : {&a, &b}) {
+    EXPECT_EQ(r->item.message_id, "<declaration-1." + r->instance + "@flexmail.example>");
+    EXPECT_EQ(r->item.message_id, ReplyMessageId(1, r->instance, "flexmail.example"));
+    EXPECT_TRUE(IsRfc5322MsgId(r->item.message_id)) << r->item.message_id;
+    EXPECT_NE(r->item.raw.find("\r\nMessage-ID: " + r->item.message_id + "\r\n"),
+              std::string::npos)
+        << r->item.raw;
+    EXPECT_EQ(r->reply.message_id, r->item.message_id);
+  }
 }
 
 // Subjects: the outcome summary in French, "Re: " added once.

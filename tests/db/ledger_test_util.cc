@@ -1,5 +1,7 @@
 #include "tests/db/ledger_test_util.h"
 
+#include "db/schema.h"
+
 namespace flexmail::testing {
 
 ProgrammeResult Programme(const std::string& site, GasDay day, int version, double base) {
@@ -126,6 +128,16 @@ std::string RawDb::One(const std::string& sql) const {
     return "";
   }
   return rows[0][0];
+}
+
+void CreateLedgerAtVersion(const std::string& path, int version) {
+  sqlite3* created = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
+  sqlite3_close(created);
+  RawDb raw(path);
+  Status s = MigrateUpTo(raw.get(), version);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_EQ(raw.One("PRAGMA user_version"), std::to_string(version));
 }
 
 const char* const kAllTables[] = {

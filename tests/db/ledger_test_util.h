@@ -88,6 +88,10 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// A new ledger file migrated only up to schema `version`: an older ledger,
+// for the upgrade tests. Fails the test (fatally) when it cannot.
+void CreateLedgerAtVersion(const std::string& path, int version);
+
 // Every table of the schema, to check that nothing at all was written.
 extern const char* const kAllTables[];
 long TotalRows(const RawDb& raw);

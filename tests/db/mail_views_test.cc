@@ -85,11 +85,14 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
                    "1", "", "0", "1", "1"}}));
 }
 
-// What migrations 11 (monitoring indexes), 10 (tls_certificates), 9 (the canary), 8
-// (polls.needs_operator), 6 (authentication) and 5 (RULES §9, judged_at)
-// add, taken away to make an older ledger.
-constexpr const char* kUndoMigrations5To11 =
-    "DROP INDEX outbox_by_state; DROP INDEX messages_auth_temperrors; DROP TABLE tls_certificates; DROP VIEW v_canary; DROP TABLE canary_probes; "
+// What migrations 12 (ledger_instance), 11 (monitoring indexes), 10
+// (tls_certificates), 9 (the canary), 8 (polls.needs_operator), 6
+// (authentication) and 5 (RULES §9, judged_at) add, taken away to make an
+// older ledger.
+constexpr const char* kUndoMigrations5To12 =
+    "DROP TABLE ledger_instance; DROP INDEX outbox_by_state; "
+    "DROP INDEX messages_auth_temperrors; DROP TABLE tls_certificates; "
+    "DROP VIEW v_canary; DROP TABLE canary_probes; "
     "DROP VIEW v_polls; ALTER TABLE polls DROP COLUMN needs_operator; "
     "DROP INDEX messages_auth_failures; DROP VIEW v_messages; "
     "ALTER TABLE messages DROP COLUMN auth_method; ALTER TABLE messages DROP COLUMN auth_result; "
@@ -102,14 +105,9 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion8) {
   // Given a ledger of version 8 with a poll, Open adds the canary's table and view, empty, and keeps the poll.
   TempDir dir;
   std::string path = dir.File("v8.db");
-  {
-    sqlite3* created = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
-    sqlite3_close(created);
-    RawDb raw(path);
-    ASSERT_TRUE(MigrateUpTo(raw.get(), 8).ok());
-    ASSERT_EQ(raw.One("SELECT count(*) FROM sqlite_master WHERE name = 'canary_probes'"), "0");
-  }
+  ASSERT_NO_FATAL_FAILURE(CreateLedgerAtVersion(path, 8));
+  ASSERT_EQ(RawDb(path).One("SELECT count(*) FROM sqlite_master WHERE name = 'canary_probes'"),
+            "0");
   std::unique_ptr<Ledger> ledger;
   ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
   ASSERT_TRUE(ledger->RecordPoll(Poll(Utc(2026, 12, 3, 9), true)).ok());
@@ -124,12 +122,9 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion7) {
   // Given a ledger of version 7 with a failed poll, Open adds needs_operator (0 for the old poll), and a poll that needs an operator is then recorded and read back as such.
   TempDir dir;
   std::string path = dir.File("v7.db");
+  ASSERT_NO_FATAL_FAILURE(CreateLedgerAtVersion(path, 7));
   {
-    sqlite3* created = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
-    sqlite3_close(created);
     RawDb raw(path);
-    ASSERT_TRUE(MigrateUpTo(raw.get(), 7).ok());
     ASSERT_EQ(sqlite3_exec(raw.get(), R"sql(
 INSERT INTO polls (started_at, started_at_local, finished_at, finished_at_local, ok, error,
                    messages_waiting, messages_processed)
@@ -163,15 +158,11 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion6) {
   // Given a ledger of version 6 with a declaration, its message, a duplicate and a reply, Open rebuilds messages and outbox (migration 7) keeping every row and link, and a TEST message and a reply without declaration can then be stored.
   TempDir dir;
   std::string path = dir.File("v6.db");
+  ASSERT_NO_FATAL_FAILURE(CreateLedgerAtVersion(path, 6));
   {
-    sqlite3* created = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &created), SQLITE_OK);
-    sqlite3_close(created);
     RawDb raw(path);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr),
               SQLITE_OK);
-    ASSERT_TRUE(MigrateUpTo(raw.get(), 6).ok());
-    ASSERT_EQ(raw.One("PRAGMA user_version"), "6");
     const char* rows = R"sql(
 INSERT INTO declarations (received_at, received_at_local, sender, source, outcome)
   VALUES ('2026-12-03T09:00:00.000Z', '2026-12-03T10:00:00.000+01:00', 'ops@quimper.example',
@@ -250,7 +241,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
@@ -272,7 +263,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP TABLE outbox; DROP TABLE messages; "
@@ -302,7 +293,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To11, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "

@@ -17,7 +17,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
-  EXPECT_EQ(LatestSchemaVersion(), 11);
+  EXPECT_EQ(LatestSchemaVersion(), 12);
 
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
@@ -81,6 +81,60 @@ TEST(SchemaTest, RefusesADatabaseFromANewerFlexmail) {
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), found);
   EXPECT_EQ(raw.One("SELECT count(*) FROM sqlite_master"), "1");
+}
+
+// 32 lowercase hex digits: what an instance id must be.
+bool IsInstanceId(const std::string& id) {
+  return id.size() == 32 &&
+         id.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+TEST(SchemaTest, EveryNewLedgerDrawsItsOwnInstanceId) {
+  // Given two ledgers created alike, each has a random instance id of its own, stored in one row, the same when opened again or read-only.
+  TempDir dir;
+  std::unique_ptr<Ledger> first, second;
+  ASSERT_TRUE(Ledger::Open(dir.File("first.db"), &first).ok());
+  ASSERT_TRUE(Ledger::Open(dir.File("second.db"), &second).ok());
+  EXPECT_TRUE(IsInstanceId(first->instance_id())) << first->instance_id();
+  EXPECT_TRUE(IsInstanceId(second->instance_id())) << second->instance_id();
+  EXPECT_NE(first->instance_id(), second->instance_id());
+  const std::string id = first->instance_id();
+  first.reset();
+  ASSERT_TRUE(Ledger::Open(dir.File("first.db"), &first).ok());
+  EXPECT_EQ(first->instance_id(), id);
+  std::unique_ptr<Ledger> reader;
+  ASSERT_TRUE(Ledger::OpenReadOnly(dir.File("first.db"), &reader).ok());
+  EXPECT_EQ(reader->instance_id(), id);
+  RawDb raw(dir.File("first.db"));
+  EXPECT_EQ(raw.Rows("SELECT id, instance_id FROM ledger_instance"),
+            (std::vector<std::vector<std::string>>{{"1", id}}));
+  const std::string second_row = "INSERT INTO ledger_instance VALUES (2, '" + id + "')";
+  EXPECT_NE(sqlite3_exec(raw.get(), second_row.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_NE(sqlite3_exec(raw.get(), "UPDATE ledger_instance SET instance_id = 'ABC'", nullptr,
+                         nullptr, nullptr), SQLITE_OK);
+}
+
+TEST(SchemaTest, UpgradingAVersion11LedgerDrawsAnInstanceId) {
+  // Given a ledger of version 11 (before instance ids) holding a shortage, Open migrates it to 12: it gets an instance id and keeps its rows.
+  TempDir dir;
+  std::string path = dir.File("v11.db");
+  ASSERT_NO_FATAL_FAILURE(CreateLedgerAtVersion(path, 11));
+  {
+    RawDb raw(path);
+    ASSERT_EQ(raw.One("SELECT count(*) FROM sqlite_master WHERE name = 'ledger_instance'"), "0");
+    ASSERT_EQ(sqlite3_exec(raw.get(),
+                           "INSERT INTO shortages (gas_day, declared_at, declared_at_local) "
+                           "VALUES ('2026-12-03', '2026-12-03T08:00:00.000Z', "
+                           "'2026-12-03T09:00:00.000+01:00')",
+                           nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw.get());
+  }
+  std::unique_ptr<Ledger> ledger;
+  ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
+  EXPECT_EQ(ledger->schema_version(), 12);
+  EXPECT_TRUE(IsInstanceId(ledger->instance_id())) << ledger->instance_id();
+  RawDb raw(path);
+  EXPECT_EQ(raw.One("SELECT instance_id FROM ledger_instance"), ledger->instance_id());
+  EXPECT_EQ(raw.One("SELECT count(*) FROM shortages"), "1");
 }
 
 TEST(SchemaTest, ReportsAFileThatIsNotADatabase) {
