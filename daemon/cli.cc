@@ -115,6 +115,41 @@ int RunAction(const std::string& config_path, const Action& action, std::ostream
   return action(c);
 }
 
+// The commands that open no Ledger, run with the configuration's path.
+struct Standalone {
+  CLI::App* serve = nullptr;
+  CLI::App* backup = nullptr;
+  CLI::App* check_ledger = nullptr;
+  ServeArgs serve_args;
+  BackupArgs backup_args;
+  CheckLedgerArgs check_args;
+};
+
+void AddStandalone(CLI::App& app, Standalone* st) {
+  st->serve =
+      app.add_subcommand("serve", "The read-only web console alone, until SIGTERM or SIGINT");
+  st->serve->add_option("--listen", st->serve_args.listen, "ADDR:PORT (default: [http] listen)");
+  st->serve->add_option("--database", st->serve_args.database,
+                        "Ledger file (default: the configured one)");
+  st->backup = app.add_subcommand(
+      "backup", "Copy the ledger to FILE, consistent while the daemon runs (replaced atomically)");
+  st->backup->add_option("file", st->backup_args.file, "The copy")->required();
+  st->check_ledger = app.add_subcommand(
+      "check-ledger", "Integrity, foreign keys and schema version of the ledger file "
+                      "(exit 3 when damaged, for monitoring checks)");
+  st->check_ledger->add_option("--database", st->check_args.database,
+                               "Ledger file, e.g. a backup (default: the configured one)");
+}
+
+// The chosen standalone command's exit code, or -1 when none was chosen.
+int RunStandalone(const Standalone& st, const std::string& config_path, std::ostream& out,
+                  std::ostream& err, const Clock& clock) {
+  if (st.serve->parsed()) return CmdServe(config_path, st.serve_args, out, err, clock);
+  if (st.backup->parsed()) return CmdBackup(config_path, st.backup_args, out, err);
+  if (st.check_ledger->parsed()) return CmdCheckLedger(config_path, st.check_args, out, err);
+  return -1;
+}
+
 }  // namespace
 
 bool LoadConfigOrSay(const std::string& config_path, std::ostream& err, Config* config) {
@@ -141,11 +176,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   OutboxArgs outbox_list, outbox_show;
   StatusArgs status;
   ReportArgs report;
-  ServeArgs serve;
-  auto* serve_cmd = app.add_subcommand(
-      "serve", "The read-only web console alone, until SIGTERM or SIGINT");
-  serve_cmd->add_option("--listen", serve.listen, "ADDR:PORT (default: [http] listen)");
-  serve_cmd->add_option("--database", serve.database, "Ledger file (default: the configured one)");
+  Standalone standalone;
+  AddStandalone(app, &standalone);
   AddDeclare(app, "submit", true, &submit, &action);
   AddDeclare(app, "check", false, &check, &action);
   AddIndicators(app, &publish, &show, &action);
@@ -162,7 +194,8 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
     int code = app.exit(e, out, err);
     return code == 0 ? kExitOk : kExitUsage;
   }
-  if (serve_cmd->parsed()) return CmdServe(config_path, serve, out, err, clock);
+  const int code = RunStandalone(standalone, config_path, out, err, clock);
+  if (code >= 0) return code;
   return RunAction(config_path, action, out, err, clock);
 }
 

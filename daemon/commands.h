@@ -85,7 +85,8 @@ int CmdOutboxList(Context& c, const OutboxArgs& a);
 int CmdOutboxShow(Context& c, const OutboxArgs& a);
 
 // Operators.
-constexpr int kExitUnhealthy = 3;  // `status`: the monitoring check fails
+// `status`, `check-ledger`: the monitoring check fails (unhealthy, damaged).
+constexpr int kExitUnhealthy = 3;
 struct StatusArgs {
   bool json = false;
 };
@@ -105,6 +106,25 @@ struct ServeArgs {
 bool LoadConfigOrSay(const std::string& config_path, std::ostream& err, Config* config);
 int CmdServe(const std::string& config_path, const ServeArgs& a, std::ostream& out,
              std::ostream& err, const Clock& clock);
+
+// `backup FILE`: the ledger copied to FILE (db/backup.h), beside a running
+// daemon. Exit 0 when written; 2 for a usage error (FILE is the ledger);
+// 1 when the ledger is missing or the copy failed (FILE then unchanged).
+struct BackupArgs {
+  std::string file;
+};
+int CmdBackup(const std::string& config_path, const BackupArgs& a, std::ostream& out,
+              std::ostream& err);
+
+// `check-ledger`: integrity_check, foreign_key_check and the schema version
+// of the configured ledger or `database`. Exit 0 when clean; kExitUnhealthy
+// when damaged (each finding printed); 1 when it cannot be checked (a
+// missing file, which is not created).
+struct CheckLedgerArgs {
+  std::string database;
+};
+int CmdCheckLedger(const std::string& config_path, const CheckLedgerArgs& a, std::ostream& out,
+                   std::ostream& err);
 
 struct ReportArgs {
   std::string gas_day;

@@ -388,9 +388,10 @@ class Ledger {
   // This ledger's instance id: 32 lowercase hex digits (128 random bits)
   // drawn when it was created or upgraded to schema version 12, the same
   // for every connection. Another ledger (a new one, or one created again
-  // after a loss) has another; a copy of the file keeps it. flexmail's
-  // Message-IDs carry it, so that they are unique beyond this ledger's row
-  // ids.
+  // after a loss) has another; a copy of the file keeps it, except the
+  // copies BackupLedger makes, which get their own (db/backup.h).
+  // flexmail's Message-IDs carry it, so that they are unique beyond this
+  // ledger's row ids.
   const std::string& instance_id() const;
 
  private:
