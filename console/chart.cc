@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "console/html.h"
+
 namespace flexmail {
 namespace {
 
@@ -199,32 +201,13 @@ std::string SvgNum(double v) {
 }
 
 std::string EscapeXml(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0: dropped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
-    }
-  }
-  return out;
+  // Control characters are not allowed in XML 1.0: dropped; the rest is
+  // the HTML escaping every page uses.
+  std::string kept;
+  kept.reserve(s.size());
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') kept += c;
+  return Escape(kept);
 }
 
 std::string FormatKwh(double kwh) {

@@ -58,7 +58,8 @@ std::string RenderChart(const ChartData& data);
 // (narrow no-break space between thousands, decimal comma).
 std::string FormatKwh(double kwh);
 
-// Text made safe for XML and HTML content and attribute values.
+// Text made safe for XML and HTML content and attribute values: Escape
+// (console/html.h), control characters other than tab and newlines dropped.
 std::string EscapeXml(const std::string& s);
 
 // A coordinate with one fixed decimal: the same drawing gives the same
