@@ -15,12 +15,18 @@
 
 namespace flexmail {
 
+// The oldest reply still waiting to be sent: what `status` names.
+struct UnansweredReply {
+  std::int64_t declaration_id = 0;
+  Instant created_at{};
+};
+
 struct Health {
   bool polled = false, last_found = false;
   PollRecord ok_poll, last_poll;
   std::map<std::string, int> by_state{{"PENDING", 0}, {"SENT", 0}, {"FAILED", 0}};
   bool has_unanswered = false;
-  OutboxItem oldest_unanswered;  // its declaration_id and created_at only (no raw)
+  UnansweredReply oldest_unanswered;
   std::vector<std::string> problems;
   std::string authentication;  // the mode; "none" is shown so nobody forgets it
   CanaryHealth canary;
