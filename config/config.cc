@@ -6,6 +6,8 @@
 //   [database]                                   optional section
 //   path = "flexmail.db"                         string, not empty; relative to the
 //                                                config file's folder unless absolute
+//   max_size_mb = 0                              integer 0..2^30; 0: no cap. Beyond it the
+//                                                ledger refuses to grow, as on a full disk
 //   [rules]                                      optional section
 //   partial_flexibility_kwh_per_tranche = 800000 number > 0 (RULES §4.6, B)
 //   indicator_delay_minutes = 23                 integer 0..1440 (RULES §5)
@@ -201,6 +203,7 @@ using cfg::NonEmpty;
 
 constexpr Key<cfg::DatabaseSection> kDatabaseKeys[] = {
     {"path", &cfg::DatabaseSection::path, R"("flexmail.db")", NonEmpty()},
+    {"max_size_mb", &cfg::DatabaseSection::max_size_mb, "0", Between(0, 1 << 30)},
 };
 
 Status ReadLight(const cfg::Context& ctx, const toml::node& node, const std::string& path,
@@ -417,6 +420,7 @@ Config Build(Draft&& draft, const std::string& source_name, const std::string& b
   Config config = std::move(static_cast<Config&>(draft));  // sections kept as read
   config.path = source_name;
   config.database_path = ResolvePath(base_dir, draft.database.path);
+  config.database_max_bytes = draft.database.max_size_mb << 20;
   if (config.mail.domain.empty() && !config.mail.address.empty())
     config.mail.domain = config.mail.address.substr(config.mail.address.find('@') + 1);
   for (std::string* path :

@@ -142,6 +142,10 @@ bool SplitListenAddress(std::string_view listen, std::string* host, int* port);
 struct Config {
   std::string path;           // the config file as given
   std::string database_path;  // resolved against the config file's folder
+  // [database] max_size_mb in bytes; 0: none. The daemon then stops filing
+  // mail before the ledger would pass it (Ledger::LimitSize), as it does on
+  // a full disk, so that a flood cannot fill a disk shared with others.
+  std::int64_t database_max_bytes = 0;
   Referential referential;
   MailSettings mail;
   LimitSettings limits;

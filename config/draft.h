@@ -2,6 +2,7 @@
 // other and the Referential is built. Internal to config/.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace flexmail::cfg {
 
 struct DatabaseSection {
   std::string path;  // as written; resolved against the file's folder later
+  std::int64_t max_size_mb = 0;  // 0: no cap
 };
 
 // Config's own sections are filled in place (a section that lands directly in

@@ -1,3 +1,4 @@
+#include "daemon/wiring.h"
 #include "daemon/canary_probe.h"
 
 #include <algorithm>
@@ -120,7 +121,7 @@ std::unique_ptr<CanaryWorker> StartCanary(
   std::string secret;
   Status s = LoadCanarySecret(config.canary.secret_file, &secret);
   std::unique_ptr<Ledger> ledger;
-  if (s.ok()) s = Ledger::Open(config.database_path, &ledger);
+  if (s.ok()) s = OpenLedger(config, &ledger);
   if (!s.ok()) {
     *error = s.message();
     return nullptr;

@@ -1,3 +1,4 @@
+#include "daemon/wiring.h"
 #include "daemon/cli.h"
 
 #include <functional>
@@ -106,7 +107,7 @@ int RunAction(const std::string& config_path, const Action& action, std::ostream
   Config config;
   if (!LoadConfigOrSay(config_path, err, &config)) return kExitUsage;
   std::unique_ptr<Ledger> ledger;
-  Status s = Ledger::Open(config.database_path, &ledger);
+  Status s = OpenLedger(config, &ledger);
   if (!s.ok()) {
     err << "flexmail: database " << config.database_path << ": " << s.ToString() << "\n";
     return kExitInternal;

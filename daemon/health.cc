@@ -1,7 +1,39 @@
 #include "daemon/health.h"
 
+#include <sys/statvfs.h>
+
+#include <cstdio>
+#include <filesystem>
+
 namespace flexmail {
 namespace {
+
+// "0.2 MB", "20.0 MB": a fresh ledger weighs a fraction of one.
+std::string Megabytes(std::int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", static_cast<double>(bytes) / (1 << 20));
+  return text;
+}
+
+// Bytes available to flexmail on the file system holding `path`; -1 when
+// it cannot be told.
+std::int64_t AvailableBeside(const std::string& path) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  struct statvfs st;
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &st) != 0) return -1;
+  return static_cast<std::int64_t>(st.f_bavail) * static_cast<std::int64_t>(st.f_frsize);
+}
+
+Status CheckLedgerRoom(const Config& config, Ledger& ledger, Health* h) {
+  std::int64_t size = 0;
+  Status s = ledger.SizeBytes(&size);
+  if (!s.ok()) return s;
+  std::string problem =
+      LedgerRoomProblem(size, config.database_max_bytes, AvailableBeside(config.database_path),
+                        config.limits.max_message_bytes);
+  if (!problem.empty()) h->problems.push_back(problem);
+  return s;
+}
 
 // Expired certificates are problems; expiring ones and unreadable files,
 // warnings.
@@ -14,6 +46,21 @@ Status CheckCertificates(const Config& config, Ledger& ledger, Instant now, Heal
 }
 
 }  // namespace
+
+std::string LedgerRoomProblem(std::int64_t size, std::int64_t cap, std::int64_t available,
+                              std::int64_t max_message) {
+  const std::int64_t needed = 2 * max_message;
+  if (cap > 0 && cap - size < needed) {
+    return "the ledger (" + Megabytes(size) + ") is within " + Megabytes(needed) +
+           " of its cap ([database] max_size_mb = " + std::to_string(cap >> 20) +
+           "): mail waits in the inbox once it is reached; raise the cap or make room";
+  }
+  if (available >= 0 && available < needed) {
+    return "only " + Megabytes(available) + " left on the ledger's file system (" +
+           Megabytes(needed) + " wanted): mail waits in the inbox once it is full";
+  }
+  return "";
+}
 
 Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h) {
   Status s = ledger.LastSuccessfulPoll(&h->polled, &h->ok_poll);
@@ -43,6 +90,7 @@ Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h) 
   if (s.ok()) s = ReadCanaryHealth(config, ledger, now, &h->canary);
   if (s.ok() && !h->canary.problem.empty()) h->problems.push_back(h->canary.problem);
   if (s.ok()) s = CheckCertificates(config, ledger, now, h);
+  if (s.ok()) s = CheckLedgerRoom(config, ledger, h);
   h->authentication = config.authentication.configured
                           ? std::string(AuthModeName(config.authentication.mode))
                           : std::string("not configured");

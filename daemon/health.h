@@ -34,6 +34,14 @@ struct Health {
   std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
 };
 
+// The problem, if any, with the room the ledger has left to grow: less
+// than twice the largest message accepted (`max_message`) under its cap
+// (`cap` bytes, 0: none) or on its file system (`available` bytes, < 0:
+// unknown). Then mail may stop being filed any moment: it waits in the
+// inbox until room is made. `size`: the ledger's current size.
+std::string LedgerRoomProblem(std::int64_t size, std::int64_t cap, std::int64_t available,
+                              std::int64_t max_message);
+
 // Fills *h at `now`: problems (any makes `status` exit 1), warnings, last
 // polls, outbox by state, the canary, certificates.
 Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/log.h"
+#include "db/write_turns.h"
 
 namespace flexmail {
 namespace {
@@ -170,6 +171,7 @@ Status Runner::PollInbox(PassStats* stats, const std::atomic<bool>* stop) {
 // would fail the same way, so the drain stops there.
 Status Runner::SendOne(const OutboxItem& item, PassStats* stats,
                        const std::atomic<bool>* stop) {
+  sql::HandOver turn;  // the mark below must not wait for intake
   SendResult r = sender_->Send(item.from, item.recipients, item.raw);
   // Abandoned because we are stopping (see SetTransferAbortFlag): not an
   // attempt; the reply goes first thing after the restart.
@@ -183,6 +185,9 @@ Status Runner::SendOne(const OutboxItem& item, PassStats* stats,
     ++stats->sent;
     s = ledger_->MarkReplySent(item.id, now);
     LogInfo(who + " sent");
+    // Kept to be marked later when the ledger says "not now"; any other
+    // refusal (the reply is no longer PENDING) is the return value's.
+    if (s.kind() == Status::Kind::kTransient) unmarked_.emplace_back(item.id, now);
   } else if (r.outcome == SendOutcome::kPermanent || too_old) {
     ++stats->failed;
     s = ledger_->MarkReplyFailed(item.id, now, Printable(r.detail));
@@ -202,14 +207,37 @@ Status Runner::SendOne(const OutboxItem& item, PassStats* stats,
       LogWarn(line);
     }
   }
-  if (!s.ok()) LogError(who + ": cannot record the attempt: " + s.ToString());
+  // The drain stops: what follows could not be recorded either. Reported
+  // once, as the outbox's status (the poll's error line).
+  if (!s.ok()) return sql::WithContext(s, who + ": cannot record the attempt");
   return relay;
+}
+
+Status Runner::MarkAcceptedReplies() {
+  while (!unmarked_.empty()) {
+    const auto [id, at] = unmarked_.front();
+    const std::string who = "reply " + std::to_string(id) + ", accepted by the relay at " +
+                            FormatLocalIso(at) + ",";
+    Status s = ledger_->MarkReplySent(id, at);
+    if (s.kind() == Status::Kind::kTransient) {
+      return sql::WithContext(s, who + " cannot be marked SENT yet");
+    }
+    if (s.ok()) {
+      LogInfo(who + " marked SENT");
+    } else {  // no longer PENDING: trying again will not help
+      LogError(who + " cannot be marked SENT: " + s.ToString());
+    }
+    unmarked_.erase(unmarked_.begin());
+  }
+  return Status::Ok();
 }
 
 Status Runner::DrainOutbox(PassStats* stats, const std::atomic<bool>* stop) {
   if (!sender_) return Status::Ok();
+  Status s = MarkAcceptedReplies();  // before anything else may be sent
+  if (!s.ok()) return s;
   std::vector<OutboxItem> due;
-  Status s = ledger_->DueReplies(clock_.Now(), 100, &due);
+  s = ledger_->DueReplies(clock_.Now(), 100, &due);
   if (!s.ok()) return s;
   for (const auto& item : due) {
     if (stop && stop->load()) break;
@@ -246,7 +274,13 @@ PollRecord Runner::Cycle(PassStats* stats, const std::atomic<bool>* stop,
   rec.messages_waiting = stats->listed;
   rec.messages_processed = stats->processed + stats->already;
   Status r = ledger_->RecordPoll(rec);
-  if (!r.ok()) LogError("cannot record the poll: " + r.ToString());
+  if (!r.ok()) {
+    // Said with the poll's own error, in the one line the caller logs: on
+    // a full disk both fail, at every poll.
+    rec.ok = false;
+    rec.error += (rec.error.empty() ? "" : "; ") +
+                 ("the poll could not be recorded: " + Printable(r.ToString(), 800));
+  }
   return rec;
 }
 

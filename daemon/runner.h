@@ -6,10 +6,18 @@
 // Outbox: every reply due is handed to the sender; transient failures are
 // retried with exponential backoff, permanent ones and replies older than
 // the give-up delay are marked FAILED and logged loudly.
+//
+// When the ledger cannot be written (disk full, I/O error), the message in
+// hand stays in the inbox, the pass stops there and its error is the poll's
+// (one line per poll); a reply the relay accepted but the ledger could not
+// mark SENT is kept here and marked before anything else is sent, so this
+// process never sends it twice.
 #pragma once
 
 #include <atomic>
 #include <functional>
+#include <utility>
+#include <vector>
 
 #include "daemon/intake.h"
 
@@ -55,6 +63,8 @@ class Runner {
   Status Fetch(const MailboxEntry& e, IncomingMessage* in);
   Status Quarantine(const IncomingMessage& in, const Status& why, IntakeResult* r);
   Status SendOne(const OutboxItem& item, PassStats* stats, const std::atomic<bool>* stop);
+  // Marks the replies of unmarked_; non-ok (they stay) when it cannot.
+  Status MarkAcceptedReplies();
 
   const Config& config_;
   Ledger* ledger_;
@@ -65,6 +75,8 @@ class Runner {
   // Public Suffix List) is loaded once.
   Intake intake_;
   std::function<void()> on_reply_queued_;
+  // Accepted by the relay at that instant, not yet marked SENT.
+  std::vector<std::pair<std::int64_t, Instant>> unmarked_;
 };
 
 // The delay before attempt n+1 after n failed attempts: initial * 2^(n-1),

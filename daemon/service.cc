@@ -1,3 +1,4 @@
+#include "daemon/wiring.h"
 #include "daemon/service.h"
 
 #include <algorithm>
@@ -121,7 +122,11 @@ std::unique_ptr<OutboxWorker> StartWorker(const Config& config, MailSender* send
                                           const std::atomic<bool>* stop) {
   if (!sender) return nullptr;
   std::unique_ptr<Ledger> ledger;
-  Status s = Ledger::Open(config.database_path, &ledger);
+  Status s = OpenLedger(config, &ledger);
+  // The SENT mark must follow the relay's acceptance as closely as it can
+  // (see CommitWithoutWaitingForDisk); the replies themselves were made
+  // durable with their declarations.
+  if (s.ok()) s = ledger->CommitWithoutWaitingForDisk();
   if (!s.ok()) {
     LogError("cannot open the ledger for the outbox: " + s.ToString());
     return nullptr;

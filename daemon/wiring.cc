@@ -39,6 +39,14 @@ bool UsesOAuth2(const Config& config) {
 
 }  // namespace
 
+Status OpenLedger(const Config& config, std::unique_ptr<Ledger>* out) {
+  std::unique_ptr<Ledger> ledger;
+  Status s = Ledger::Open(config.database_path, &ledger);
+  if (s.ok() && config.database_max_bytes > 0) s = ledger->LimitSize(config.database_max_bytes);
+  if (s.ok()) *out = std::move(ledger);
+  return s;
+}
+
 std::shared_ptr<TokenSource> MakeOAuth2Tokens(const Config& config, std::string* error) {
   if (!UsesOAuth2(config)) return nullptr;
   const OAuth2Settings& c = config.oauth2;

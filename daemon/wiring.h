@@ -4,11 +4,16 @@
 #include <memory>
 
 #include "config/config.h"
+#include "db/ledger.h"
 #include "mail/imap_idle.h"
 #include "mail/mailbox.h"
 #include "mail/token_source.h"
 
 namespace flexmail {
+
+// The configured ledger ([database] path), opened and migrated, with its
+// size cap ([database] max_size_mb) applied to this connection.
+Status OpenLedger(const Config& config, std::unique_ptr<Ledger>* out);
 
 // Where the OAuth2 tokens come from ([oauth2]) when [inbox] or [smtp] logs
 // in with auth = "oauth2", shared by both (one token, renewed once); null

@@ -59,7 +59,7 @@ Status OpenExisting(const std::string& path, int flags, Connection* c) {
   int rc = sqlite3_open_v2(path.c_str(), c->out(), flags, nullptr);
   if (rc != SQLITE_OK) return sql::WithContext(sql::FromCode(c->get(), rc, "open"), path);
   sqlite3_extended_result_codes(c->get(), 1);
-  sqlite3_busy_timeout(c->get(), kBusyTimeoutMs);
+  sql::WaitWhenBusy(c->get(), kBusyTimeoutMs);
   return Status::Ok();
 }
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <exception>
 #include <map>
 #include <optional>
@@ -48,7 +49,7 @@ Status ExpectPragma(sqlite3* db, const char* pragma, std::string_view expected) 
 // without shared memory, a SQLite built without foreign keys): check them.
 Status Configure(sqlite3* db) {
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  sql::WaitWhenBusy(db, kBusyTimeoutMs);
   Status s = ExpectPragma(db, "PRAGMA journal_mode = WAL", "wal");
   if (s.ok()) s = sql::Exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON");
   if (s.ok()) s = ExpectPragma(db, "PRAGMA synchronous", "2");
@@ -161,7 +162,7 @@ Status Ledger::OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* ou
   if (rc == SQLITE_CANTOPEN) s = Status::NotFound("cannot open (missing?)");
   if (s.ok()) {
     sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    sql::WaitWhenBusy(db, kBusyTimeoutMs);
     s = sql::Exec(db, "PRAGMA query_only = ON");
   }
   sql::Statement st;
@@ -177,6 +178,45 @@ Status Ledger::OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* ou
   if (s.ok()) s = ReadInstanceId(db, &ledger->instance_id_);
   if (!s.ok()) return sql::WithContext(s, "ledger " + path);
   *out = std::move(ledger);
+  return s;
+}
+
+Status Ledger::CommitWithoutWaitingForDisk() {
+  Status s = sql::Exec(db_, "PRAGMA synchronous = NORMAL");
+  if (s.ok()) s = ExpectPragma(db_, "PRAGMA synchronous", "1");
+  return s;
+}
+
+namespace {
+
+Status ReadInteger(sqlite3* db, const char* query, std::int64_t* out) {
+  sql::Statement st;
+  Status s = sql::Statement::Prepare(db, query, &st);
+  bool row = false;
+  if (s.ok()) s = st.Step(&row);
+  if (s.ok() && !row) s = Status::Internal(std::string(query) + " gave no row");
+  if (s.ok()) *out = st.Int(0);
+  return s;
+}
+
+}  // namespace
+
+Status Ledger::LimitSize(std::int64_t max_bytes) {
+  std::int64_t page = 0;
+  Status s = ReadInteger(db_, "PRAGMA page_size", &page);
+  if (!s.ok()) return s;
+  // SQLite's own ceiling stands for "no cap" (max_page_count = 0 is ignored).
+  const std::int64_t pages = max_bytes > 0 ? std::max<std::int64_t>(1, max_bytes / page)
+                                           : std::int64_t{0xFFFFFFFE};
+  std::int64_t set = 0;
+  return ReadInteger(db_, ("PRAGMA max_page_count = " + std::to_string(pages)).c_str(), &set);
+}
+
+Status Ledger::SizeBytes(std::int64_t* out) {
+  std::int64_t page = 0, count = 0;
+  Status s = ReadInteger(db_, "PRAGMA page_size", &page);
+  if (s.ok()) s = ReadInteger(db_, "PRAGMA page_count", &count);
+  if (s.ok()) *out = page * count;
   return s;
 }
 

@@ -182,9 +182,24 @@ class Ledger {
   // nor take the write lock, so they can never block intake. Nothing is
   // created or migrated: kNotFound when the file is missing, kPermanent when
   // its schema is not the one this flexmail reads. Every writing method of
-  // such a Ledger fails (kInternal, "attempt to write a readonly database").
+  // such a Ledger fails (kTransient, "attempt to write a readonly database").
   static Status OpenReadOnly(const std::string& path, std::unique_ptr<Ledger>* out);
   ~Ledger();
+
+  // Commits of this connection no longer wait for the disk (synchronous =
+  // NORMAL under WAL): they survive a crash or kill of flexmail, not a power
+  // cut or an operating-system crash. For the outbox's connection only: a
+  // SENT mark lost with power costs one duplicate reply, while waiting for
+  // the disk after the relay's acceptance widens the window in which a
+  // crash does the same. Declarations are never written this way.
+  Status CommitWithoutWaitingForDisk();
+
+  // This connection will not grow the file past `max_bytes` (rounded down
+  // to whole pages; never below the file's current size): writes that would
+  // fail as on a full disk, kTransient. 0 lifts the cap.
+  Status LimitSize(std::int64_t max_bytes);
+  // The file's size as SQLite counts it (pages x page size), WAL excluded.
+  Status SizeBytes(std::int64_t* out);
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 

@@ -2,9 +2,37 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
+#include "db/write_turns.h"
+
 namespace flexmail::sql {
+namespace {
+
+constexpr int kFineTries = 200;  // 200 x 100 us: the first 20 ms
+
+// The busy handler: the limit in ms is the handler's argument (an integer
+// carried in the pointer, so nothing outlives the connection).
+int OnBusy(void* arg, int tries) {
+  const auto limit_ms = reinterpret_cast<std::intptr_t>(arg);
+  const std::intptr_t waited_ms =
+      tries < kFineTries ? tries / 10 : kFineTries / 10 + (tries - kFineTries);
+  if (waited_ms >= limit_ms) return 0;  // give up: SQLITE_BUSY
+  if (tries < kFineTries) {
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return 1;
+}
+
+}  // namespace
+
+void WaitWhenBusy(sqlite3* db, int limit_ms) {
+  sqlite3_busy_handler(db, &OnBusy, reinterpret_cast<void*>(static_cast<std::intptr_t>(limit_ms)));
+}
 
 Status FromCode(sqlite3* db, int rc, std::string_view what) {
   std::string msg(what);
@@ -17,6 +45,11 @@ Status FromCode(sqlite3* db, int rc, std::string_view what) {
   // Another connection holds the lock beyond busy_timeout: retrying later
   // will succeed, so the declaration must not be quarantined.
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Transient(msg);
+  // The disk is full (or the ledger at its size cap), failing, or became
+  // read-only: nothing about the data in hand is wrong, and it will go
+  // through once an operator has made room. Never a reason to quarantine.
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_READONLY)
+    return Status::Transient(msg);
   return Status::Internal(msg);
 }
 
@@ -160,8 +193,13 @@ Transaction::~Transaction() { Rollback(); }
 
 Status Transaction::Begin(Mode mode) {
   if (open_) return Status::Internal("transaction already open");
+  if (mode == Mode::kWrite) {
+    WriteTurns::OfProcess().BeginTransaction();
+    has_turn_ = true;
+  }
   Status s = Exec(db_, mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
   open_ = s.ok();
+  if (!open_) EndTurn();
   return s;
 }
 
@@ -171,6 +209,7 @@ Status Transaction::Commit() {
   // A failed COMMIT (busy) leaves the transaction open; the destructor or
   // the caller rolls it back, so nothing half-written survives.
   if (s.ok()) open_ = false;
+  if (!open_) EndTurn();
   return s;
 }
 
@@ -181,6 +220,13 @@ void Transaction::Rollback() {
   // Still open when ROLLBACK was refused (by an authorizer): the owner's
   // own Commit or destructor ends it.
   open_ = sqlite3_get_autocommit(db_) == 0;
+  if (!open_) EndTurn();
+}
+
+void Transaction::EndTurn() {
+  if (!has_turn_) return;
+  has_turn_ = false;
+  WriteTurns::OfProcess().EndTransaction();
 }
 
 }  // namespace flexmail::sql

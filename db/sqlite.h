@@ -1,6 +1,7 @@
 // Thin RAII helpers over the sqlite3 C API: a prepared statement and a
-// transaction. They turn SQLite result codes into Status values (busy and
-// locked are kTransient, everything else kInternal) and never throw.
+// transaction. They turn SQLite result codes into Status values (busy,
+// locked, full, I/O error and read-only are kTransient, everything else
+// kInternal) and never throw.
 //
 // This header does not include <sqlite3.h>, so code that only passes a
 // Transaction around (the ledger's extension hook) does not depend on it.
@@ -24,6 +25,15 @@ namespace flexmail::sql {
 // The Status for SQLite result code `rc` (a failure), naming `what` was done
 // and SQLite's own message for `db` (which may be null).
 Status FromCode(sqlite3* db, int rc, std::string_view what);
+
+// Makes the connection wait up to `limit` for a lock another connection
+// holds, retrying every 100 microseconds during the first 20 ms and every
+// millisecond after. SQLite's own busy_timeout sleeps 1, 2, 5, 10... ms
+// between tries: a writer waiting on another that commits every few
+// milliseconds then keeps missing the gaps between its transactions. That
+// wait is what delays a reply's SENT mark after the relay accepted it,
+// the moment a crash turns into a duplicate reply.
+void WaitWhenBusy(sqlite3* db, int limit_ms);
 
 // Runs one or more SQL statements that return no rows (pragmas, migrations).
 Status Exec(sqlite3* db, std::string_view sql);
@@ -129,7 +139,8 @@ class Transaction {
  public:
   enum class Mode {
     kRead,   // BEGIN DEFERRED: a consistent snapshot for several reads
-    kWrite,  // BEGIN IMMEDIATE: takes the write lock now (waits busy_timeout)
+    kWrite,  // BEGIN IMMEDIATE: takes the write lock now (waits busy_timeout),
+             // after the outbox's hand-over in progress, if any (write_turns.h)
   };
   explicit Transaction(sqlite3* db) : db_(db) {}
   ~Transaction();
@@ -149,8 +160,11 @@ class Transaction {
   }
 
  private:
+  void EndTurn();
+
   sqlite3* db_;
   bool open_ = false;
+  bool has_turn_ = false;  // holds a WriteTurns transaction turn
 };
 
 // Runs f() (returning Status) inside a transaction of `mode` and commits

@@ -5,11 +5,13 @@
 #include "daemon/outbox_worker.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <functional>
 #include <mutex>
 #include <thread>
 
+#include "daemon/runner.h"
 #include "mail/message.h"
 #include "tests/daemon/testbed.h"
 
@@ -170,6 +172,72 @@ TEST_F(OutboxWorkerTest, ARetryCarriesTheSameMessageId) {
   EXPECT_EQ(MessageIdOf(refusing.sent()[0]), queued.message_id);
   EXPECT_EQ(MessageIdOf(accepting.sent()[0]), queued.message_id);
   EXPECT_EQ(queued.message_id, "<declaration-1." + ledger_->instance_id() + "@flexmail.example>");
+}
+
+}  // namespace
+}  // namespace flexmail
+
+namespace flexmail {
+namespace {
+
+// A raw connection standing for another process.
+class OtherProcess {
+ public:
+  explicit OtherProcess(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~OtherProcess() { sqlite3_close_v2(db_); }
+  OtherProcess(const OtherProcess&) = delete;
+  OtherProcess& operator=(const OtherProcess&) = delete;
+  void Exec(const char* sql) { EXPECT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// A sender that, while sending, lets the test take the ledger's write lock
+// (another process's, as a full disk would refuse the mark): the relay
+// accepts, the SENT mark cannot be written.
+class LockingSender : public MailSender {
+ public:
+  explicit LockingSender(std::function<void()> during) : during_(std::move(during)) {}
+  SendResult Send(const std::string&, const std::vector<std::string>&,
+                  const std::string&) override {
+    ++sends;
+    if (during_) during_();
+    return {SendOutcome::kSent, "250 ok"};
+  }
+  int sends = 0;
+
+ private:
+  std::function<void()> during_;
+};
+
+// Given a reply the relay accepted but whose SENT mark the ledger refused
+// (its write lock held elsewhere beyond the busy wait), the drain stops with
+// that error, and the next drain marks it SENT at the acceptance instant
+// without sending it again.
+TEST_F(OutboxWorkerTest, AnAcceptedReplyIsMarkedLaterNeverSentAgain) {
+  QueueReply();
+  std::unique_ptr<Ledger> other;
+  ASSERT_TRUE(Ledger::Open(config_.database_path, &other).ok());
+  OtherProcess lock(config_.database_path);
+  LockingSender sender([&] { lock.Exec("BEGIN IMMEDIATE"); });
+  Runner runner(config_, other.get(), nullptr, &sender, clock_);
+  PassStats stats;
+  Status first = runner.DrainOutbox(&stats);
+  EXPECT_EQ(first.kind(), Status::Kind::kTransient) << first.ToString();
+  EXPECT_NE(first.ToString().find("cannot record the attempt"), std::string::npos)
+      << first.ToString();
+  EXPECT_EQ(OnlyReply().state, ReplyState::kPending);
+  lock.Exec("COMMIT");
+
+  clock_.now += std::chrono::minutes(5);
+  Status second = runner.DrainOutbox(&stats);
+  EXPECT_TRUE(second.ok()) << second.ToString();
+  EXPECT_EQ(sender.sends, 1) << "the accepted reply was sent again";
+  const OutboxItem item = OnlyReply();
+  EXPECT_EQ(item.state, ReplyState::kSent);
+  ASSERT_TRUE(item.sent_at.has_value());
+  EXPECT_EQ(*item.sent_at, At("2026-12-02T15:00:00"));  // when the relay accepted it
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ using testing::Fixture;
 using testing::At;
 using testing::FixedClock;
 using testing::Testbed;
+using testing::Occurrences;
+using testing::Padded;
+using testing::SetDatabaseCap;
 
 constexpr const char* kMaildirConfig = R"(
 [mail]
@@ -137,6 +140,48 @@ TEST(RunOnce, ReceptionOrderAndInstant) {
             std::string::npos)
       << s.out;
   EXPECT_EQ(fs::exists(s.bed.dir() + "/Maildir/.Rejected/cur/1.late"), true);
+}
+
+// Given a ledger at its size cap, as on a full disk: a pass files what
+// fits, leaves the message that does not fit and those after it in the
+// inbox with nothing of them recorded, and says so in one error; status is
+// unhealthy and names the cap. Once the cap is raised, the next pass files
+// them, in order.
+TEST(RunOnce, AFullLedgerLeavesMailInTheInboxUntilThereIsRoom) {
+  Site s;
+  SetDatabaseCap(s.bed, 1);
+  s.Deliver("1.a", Fixture("py-alternative-signature.eml"), "2026-12-02T15:00:00");
+  s.Deliver("2.b", Padded(WithId(Fixture("py-alternative-signature.eml"), "big")),
+            "2026-12-02T15:01:00");
+  s.Deliver("3.c", WithId(Fixture("py-alternative-signature.eml"), "third"),
+            "2026-12-02T15:02:00");
+  EXPECT_NE(s.Run({"run", "--once"}), 0);
+  EXPECT_EQ(Occurrences(s.err, "full"), 1u) << s.err;
+  EXPECT_EQ(Occurrences(s.err, "flexmail: "), 1u) << s.err;
+  EXPECT_EQ(s.Count("Maildir/.Processed/cur"), 1u);
+  EXPECT_EQ(s.Count("Maildir/new") + s.Count("Maildir/cur"), 2u);
+  EXPECT_EQ(s.Count("outbox"), 1u);
+  {
+    Config config;
+    ASSERT_TRUE(LoadConfig(s.bed.config(), &config).ok());
+    std::unique_ptr<Ledger> ledger;
+    ASSERT_TRUE(Ledger::Open(config.database_path, &ledger).ok());
+    std::vector<MessageRecord> messages;
+    ASSERT_TRUE(ledger->Messages(10, &messages).ok());
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].mailbox_key, "1.a");
+    std::vector<StoredDeclaration> declarations;
+    ASSERT_TRUE(ledger->DeclarationsOn(*GasDay::ParseIso("2026-12-02"), &declarations).ok());
+    EXPECT_EQ(declarations.size(), 1u);
+  }
+  EXPECT_EQ(s.Run({"status"}), 3) << s.out << s.err;  // unhealthy
+  EXPECT_NE(s.out.find("max_size_mb = 1"), std::string::npos) << s.out;
+
+  SetDatabaseCap(s.bed, 100);
+  ASSERT_EQ(s.Run({"run", "--once"}), 0) << s.err;
+  EXPECT_NE(s.out.find("Inbox: 2 waiting, 2 processed"), std::string::npos) << s.out;
+  EXPECT_EQ(s.Count("Maildir/new") + s.Count("Maildir/cur"), 0u);
+  EXPECT_EQ(s.Count("outbox"), 3u);
 }
 
 // A crash after the commit and before the message was filed: the next pass

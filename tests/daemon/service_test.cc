@@ -107,6 +107,58 @@ TEST(Service, AnswersThenStopsOnSigterm) {
   EXPECT_FALSE(j["lastSuccessfulPoll"].is_null());
 }
 
+// Puts `raw` into the bed's Maildir as an MTA would, received at `at`.
+void DeliverInto(const Testbed& bed, const std::string& name, const std::string& raw,
+                 const char* at) {
+  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
+  std::string tmp = bed.dir() + "/Maildir/tmp/" + name;
+  std::ofstream(tmp, std::ios::binary) << raw;
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(At(at).time_since_epoch());
+  struct utimbuf times{secs.count(), secs.count()};
+  utime(tmp.c_str(), &times);
+  fs::rename(tmp, bed.dir() + "/Maildir/new/" + name);
+}
+
+// Given the running service with its ledger at its cap, as on a full disk,
+// and two emails that do not fit: both wait in the inbox, each poll logs
+// exactly one error (the poll's, not one per message), nothing else is an
+// error, and the service keeps running; restarted with room, it answers
+// both.
+TEST(Service, KeepsRunningOnAFullLedgerWithOneErrorPerPoll) {
+  Testbed bed(kServiceConfig);
+  SetDatabaseCap(bed, 1);
+  const std::string raw = Fixture("py-alternative-signature.eml");
+  DeliverInto(bed, "1.msg", Padded(raw), "2026-12-02T15:00:00");
+  DeliverInto(bed, "2.msg", Padded(raw.substr(0, raw.find("<py-alt@")) + "<second@" +
+                                   raw.substr(raw.find("<py-alt@") + 8)),
+              "2026-12-02T15:01:00");
+  pid_t pid = StartService(bed);
+  ASSERT_GT(pid, 0);
+  const std::string log_path = bed.dir() + "/service.log";
+  const bool polled_thrice = WaitFor(
+      [&] { return Occurrences(ReadFile(log_path), "retrying at the next poll") >= 3; },
+      std::chrono::seconds(15));
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, WNOHANG), 0) << "the service exited";
+  ExpectStopsOnSigterm(pid);
+  std::string log = ReadFile(log_path);
+  EXPECT_TRUE(polled_thrice) << log;
+  const size_t polls = Occurrences(log, "retrying at the next poll");
+  EXPECT_EQ(Occurrences(log, " error "), polls) << log;
+  EXPECT_EQ(Occurrences(log, "database or disk is full"), polls) << log;
+  EXPECT_EQ(Files(bed.dir() + "/Maildir/new") + Files(bed.dir() + "/Maildir/cur"), 2u);
+  EXPECT_EQ(Files(bed.dir() + "/outbox"), 0u);
+
+  SetDatabaseCap(bed, 100);
+  pid = StartService(bed);
+  ASSERT_GT(pid, 0);
+  bool answered = WaitFor([&] { return Files(bed.dir() + "/outbox") == 2; },
+                          std::chrono::seconds(15));
+  ExpectStopsOnSigterm(pid);
+  EXPECT_TRUE(answered) << ReadFile(log_path);
+  EXPECT_EQ(Files(bed.dir() + "/Maildir/new") + Files(bed.dir() + "/Maildir/cur"), 0u);
+}
+
 // A free loopback port (bound, read, released).
 int FreePort() {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

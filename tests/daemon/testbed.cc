@@ -228,4 +228,26 @@ bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
   return cond();
 }
 
+void SetDatabaseCap(const Testbed& bed, int megabytes) {
+  std::string text = ReadFile(bed.config());
+  const std::string path_line = "path = \"flexmail.db\"\n";
+  size_t at = text.find(path_line);
+  ASSERT_NE(at, std::string::npos) << bed.config();
+  at += path_line.size();
+  size_t end = text.compare(at, 12, "max_size_mb ") == 0 ? text.find('\n', at) + 1 : at;
+  text.replace(at, end - at, "max_size_mb = " + std::to_string(megabytes) + "\n");
+  std::ofstream(bed.config(), std::ios::binary | std::ios::trunc) << text;
+}
+
+std::string Padded(std::string raw) {
+  for (int i = 0; i < 16000; ++i) raw += std::string(76, 'x') + "\r\n";
+  return raw;
+}
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 }  // namespace flexmail::testing

@@ -83,4 +83,13 @@ int Shell(const std::string& command, std::string* output);
 // The whole content of a file.
 std::string ReadFile(const std::string& path);
 
+// Sets [database] max_size_mb in the bed's configuration (a test failure
+// when its [database] section is not the bed's own).
+void SetDatabaseCap(const Testbed& bed, int megabytes);
+// `raw` made over a megabyte long by an epilogue after its last MIME
+// boundary, which no reader looks at.
+std::string Padded(std::string raw);
+// How many times `what` occurs in `text`.
+size_t Occurrences(const std::string& text, const std::string& what);
+
 }  // namespace flexmail::testing

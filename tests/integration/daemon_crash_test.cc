@@ -20,8 +20,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kBacklog = 200;
-constexpr int kMaxKills = 40;
+// FLEXMAIL_KILL_BACKLOG and FLEXMAIL_KILLS change them, to measure how many
+// duplicate replies a given number of kills gives (see the README).
+int EnvOr(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+const int kBacklog = EnvOr("FLEXMAIL_KILL_BACKLOG", 200);
+const int kMaxKills = EnvOr("FLEXMAIL_KILLS", 40);
 constexpr auto kKillPhase = 75s;   // killing stops after this...
 constexpr auto kDrainLimit = 60s;  // ...then the last run gets this long to finish
 
