@@ -31,6 +31,25 @@ std::size_t IFind(std::string_view s, std::string_view needle, std::size_t from 
   return std::string_view::npos;
 }
 
+// "03-Mar-2026 09:15:00 +0100" character by character ('0' a digit, 'A' a
+// letter, '+' a sign), the day possibly one digit. date::parse negates an
+// unset offset when a '-' is not followed by digits (undefined behaviour),
+// so only text of this shape is handed to it.
+bool HasDateTimeShape(std::string_view text) {
+  constexpr std::string_view kShape = "00-AAA-0000 00:00:00 +0000";
+  std::string_view shape = text.size() + 1 == kShape.size() ? kShape.substr(1) : kShape;
+  if (text.size() != shape.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    bool ok = shape[i] == '0'   ? std::isdigit(c) != 0
+              : shape[i] == 'A' ? std::isalpha(c) != 0
+              : shape[i] == '+' ? c == '+' || c == '-'
+                                : c == static_cast<unsigned char>(shape[i]);
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<std::string_view> SplitLines(std::string_view body) {
@@ -265,6 +284,7 @@ std::vector<std::string> SequenceSets(const std::vector<std::uint64_t>& uids, st
 
 bool ParseInternalDate(std::string_view text, Instant* out) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (!HasDateTimeShape(text)) return false;
   std::istringstream in{std::string(text)};
   in.imbue(std::locale::classic());
   date::sys_seconds tp;

@@ -70,7 +70,11 @@ bool VerifySignature(CMS_ContentInfo* cms, const SmimeParts& parts, const std::v
       *why = "contenu signé de plus de " + std::to_string(kMaxSmimeContentBytes) + " octets";
       return false;
     }
-    BioPtr in(BIO_new_mem_buf(canonical.data(), static_cast<int>(canonical.size())));
+    // Behind a buffer, not as a bare memory BIO: OpenSSL 3.0's CMS_verify
+    // copies a memory BIO and leaks the copy when the signature names a
+    // digest it does not know.
+    BioPtr in(BIO_push(BIO_new(BIO_f_buffer()),
+                       BIO_new_mem_buf(canonical.data(), static_cast<int>(canonical.size()))));
     if (in == nullptr || CMS_verify(cms, extra.get(), nullptr, in.get(), nullptr, flags) != 1) {
       *why = VerifyFailure();
       return false;

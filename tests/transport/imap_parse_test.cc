@@ -68,7 +68,10 @@ TEST(ImapParseTest, InternalDate) {
   ASSERT_TRUE(ParseInternalDate("31-Dec-2025 23:59:59 -0500", &t));
   EXPECT_EQ(FormatUtcIso(t), "2026-01-01T04:59:59.000Z");
   for (const char* bad : {"", "2026-03-03 09:15:00 +0100", "03-Foo-2026 09:15:00 +0100",
-                          "03-Mar-2026 09:15:00", "03-Mar-2026 09:15:00 +0100 x"}) {
+                          "03-Mar-2026 09:15:00", "03-Mar-2026 09:15:00 +0100 x",
+                          // a sign without digits: date::parse negated an unset offset
+                          "03-Mar-2026 09:15:00 -", "1-Dec-2012 23:59:59 -0 +0000",
+                          "03-Mar-2026 9:15:00 +0100"}) {
     EXPECT_FALSE(ParseInternalDate(bad, &t)) << bad;
   }
 }
