@@ -2,7 +2,6 @@
 // folder, on a real ledger; crash safety of the declaration and its reply.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-#include <utime.h>
 
 #include <filesystem>
 #include <fstream>
@@ -43,14 +42,8 @@ struct Site {
     for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
     clock.now = At("2026-12-03T18:00:00");
   }
-  // Delivers `raw` as an MTA would: into tmp/, mtime set, renamed into new/.
   void Deliver(const std::string& name, const std::string& raw, const char* received) {
-    std::string tmp = bed.dir() + "/Maildir/tmp/" + name;
-    std::ofstream(tmp, std::ios::binary) << raw;
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(At(received).time_since_epoch());
-    struct utimbuf times{secs.count(), secs.count()};
-    utime(tmp.c_str(), &times);
-    fs::rename(tmp, bed.dir() + "/Maildir/new/" + name);
+    testing::DeliverToMaildir(bed, name, raw, received);
   }
   int Run(std::vector<std::string> args) {
     return testing::RunCliIn(bed, clock, args, &out, &err);

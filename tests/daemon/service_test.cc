@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <utime.h>
 
 #include <chrono>
 #include <filesystem>
@@ -61,13 +60,7 @@ size_t Files(const std::string& dir) {
 pid_t StartAndDeliver(const Testbed& bed) {
   for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
   pid_t pid = StartService(bed);
-  std::string tmp = bed.dir() + "/Maildir/tmp/1.msg";
-  std::ofstream(tmp, std::ios::binary) << Fixture("py-alternative-signature.eml");
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-      At("2026-12-02T15:00:00").time_since_epoch());
-  struct utimbuf times{secs.count(), secs.count()};
-  utime(tmp.c_str(), &times);
-  fs::rename(tmp, bed.dir() + "/Maildir/new/1.msg");
+  DeliverToMaildir(bed, "1.msg", Fixture("py-alternative-signature.eml"), "2026-12-02T15:00:00");
   return pid;
 }
 
@@ -107,18 +100,6 @@ TEST(Service, AnswersThenStopsOnSigterm) {
   EXPECT_FALSE(j["lastSuccessfulPoll"].is_null());
 }
 
-// Puts `raw` into the bed's Maildir as an MTA would, received at `at`.
-void DeliverInto(const Testbed& bed, const std::string& name, const std::string& raw,
-                 const char* at) {
-  for (const char* sub : {"new", "cur", "tmp"}) fs::create_directories(bed.dir() + "/Maildir/" + sub);
-  std::string tmp = bed.dir() + "/Maildir/tmp/" + name;
-  std::ofstream(tmp, std::ios::binary) << raw;
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(At(at).time_since_epoch());
-  struct utimbuf times{secs.count(), secs.count()};
-  utime(tmp.c_str(), &times);
-  fs::rename(tmp, bed.dir() + "/Maildir/new/" + name);
-}
-
 // Given the running service with its ledger at its cap, as on a full disk,
 // and two emails that do not fit: both wait in the inbox, each poll logs
 // exactly one error (the poll's, not one per message), nothing else is an
@@ -128,8 +109,8 @@ TEST(Service, KeepsRunningOnAFullLedgerWithOneErrorPerPoll) {
   Testbed bed(kServiceConfig);
   SetDatabaseCap(bed, 1);
   const std::string raw = Fixture("py-alternative-signature.eml");
-  DeliverInto(bed, "1.msg", Padded(raw), "2026-12-02T15:00:00");
-  DeliverInto(bed, "2.msg", Padded(raw.substr(0, raw.find("<py-alt@")) + "<second@" +
+  DeliverToMaildir(bed, "1.msg", Padded(raw), "2026-12-02T15:00:00");
+  DeliverToMaildir(bed, "2.msg", Padded(raw.substr(0, raw.find("<py-alt@")) + "<second@" +
                                    raw.substr(raw.find("<py-alt@") + 8)),
               "2026-12-02T15:01:00");
   pid_t pid = StartService(bed);

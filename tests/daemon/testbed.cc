@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -226,6 +227,17 @@ bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return cond();
+}
+
+void DeliverToMaildir(const Testbed& bed, const std::string& name, const std::string& raw,
+                      const char* received) {
+  const std::string maildir = bed.dir() + "/Maildir/";
+  for (const char* sub : {"new", "cur", "tmp"}) std::filesystem::create_directories(maildir + sub);
+  std::ofstream(maildir + "tmp/" + name, std::ios::binary) << raw;
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(At(received).time_since_epoch());
+  struct utimbuf times{secs.count(), secs.count()};
+  utime((maildir + "tmp/" + name).c_str(), &times);
+  std::filesystem::rename(maildir + "tmp/" + name, maildir + "new/" + name);
 }
 
 void SetDatabaseCap(const Testbed& bed, int megabytes) {

@@ -83,6 +83,12 @@ int Shell(const std::string& command, std::string* output);
 // The whole content of a file.
 std::string ReadFile(const std::string& path);
 
+// Puts `raw` into the bed's Maildir (created if missing) as an MTA would:
+// into tmp/, its mtime (the reception instant) set to `received`, renamed
+// into new/.
+void DeliverToMaildir(const Testbed& bed, const std::string& name, const std::string& raw,
+                      const char* received);
+
 // Sets [database] max_size_mb in the bed's configuration (a test failure
 // when its [database] section is not the bed's own).
 void SetDatabaseCap(const Testbed& bed, int megabytes);
