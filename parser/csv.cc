@@ -6,18 +6,10 @@
 #include <string>
 #include <vector>
 
-// The 2016 header copies file names with strncpy into fixed buffers; GCC
-// warns about that code once it is inlined here. It is the library's, and
-// the name given to it below is a constant.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#define CSV_IO_NO_THREAD
-#include <libfccp/csv.h>
-#pragma GCC diagnostic pop
-
 #include "parser/encoding.h"
 #include "parser/fields.h"
 #include "parser/file_name.h"
+#include "parser/line_splitter.h"
 #include "parser/lines.h"
 #include "parser/report.h"
 
@@ -30,8 +22,9 @@ namespace {
 constexpr size_t kMaxLineBytes = 16384;
 // Shorter than any well-formed programme line (34 fields, ids and dates).
 constexpr size_t kMinLineBytes = 128;
-// io::LineReader's own limit (2^24 - 1 bytes): longer lines throw.
-constexpr long kReaderMaxLineBytes = (1L << 24) - 1;
+// A line this long (16 MiB) is no declaration gone wrong but something else
+// altogether: reading stops there instead of scanning on for more lines.
+constexpr size_t kStopLineBytes = (size_t{1} << 24) - 1;
 // A reply listing more errors than this helps nobody.
 constexpr int kMaxErrorsPerFile = 200;
 
@@ -46,11 +39,12 @@ std::string TooLong(size_t bytes) {
 class LineLoop {
  public:
   LineLoop(DeclarationFile* file, Reporter* report) : file_(file), report_(report) {}
-  void OnLine(int number, char* text, size_t len);
+  void OnLine(int number, std::string_view text);
   void Finish();
 
  private:
   void FlushBlankLines();
+  char* Writable(std::string_view view);
 
   DeclarationFile* file_;
   Reporter* report_;
@@ -59,10 +53,11 @@ class LineLoop {
   int blank_first_ = 0;  // pending run of blank lines, reported only when
   int blank_last_ = -1;  // something follows them
   std::vector<Field> fields_;
+  std::string line_;  // see Writable
 };
 
-void LineLoop::OnLine(int number, char* text, size_t len) {
-  std::string_view view(text, len);
+void LineLoop::OnLine(int number, std::string_view view) {
+  size_t len = view.size();
   bool too_long = len > kMaxLineBytes;
   if (!too_long && IsBlankLine(view, header_seen_ ? sep_ : '\0')) {
     if (blank_last_ < blank_first_) blank_first_ = number;
@@ -75,7 +70,7 @@ void LineLoop::OnLine(int number, char* text, size_t len) {
     sep_ = DetectSeparator(view);
     if (!too_long) {
       FieldChecker check(report_, LineKind::kHeader, number, sep_);
-      ParseHeaderLine(text, len, &check, &fields_, &file_->header_day);
+      ParseHeaderLine(Writable(view), len, &check, &fields_, &file_->header_day);
     }
   } else {
     // Every line after the header is a programme, read or not, so that the
@@ -84,10 +79,17 @@ void LineLoop::OnLine(int number, char* text, size_t len) {
     line.line = number;
     if (!too_long) {
       FieldChecker check(report_, LineKind::kProgramme, number, sep_);
-      ParseProgrammeLine(text, len, &check, &fields_, &line);
+      ParseProgrammeLine(Writable(view), len, &check, &fields_, &line);
     }
   }
   if (too_long) report_->Add(Code::BAD_FORMAT, number, 0, TooLong(len));
+}
+
+// Field splitting unquotes in place, and the text is the shipper's, const:
+// each line is read from a copy, in one buffer reused from line to line.
+char* LineLoop::Writable(std::string_view view) {
+  line_.assign(view);
+  return line_.data();
 }
 
 void LineLoop::FlushBlankLines() {
@@ -127,9 +129,8 @@ bool FindNul(std::string_view text, int* line, size_t* column) {
   return true;
 }
 
-// A text file never holds NUL bytes, and io::LineReader hands lines out as
-// C strings, so a NUL would silently cut a line short: such a file is
-// refused outright, with one diagnostic instead of one per garbage line.
+// A text file never holds NUL bytes: such a file is refused outright, with
+// one diagnostic instead of one per garbage line.
 bool CheckIsText(std::string_view bytes, std::string_view text, Reporter* report) {
   if (HasUtf16Bom(bytes)) {
     report->Add(Code::BAD_FORMAT, 0, 0,
@@ -164,21 +165,18 @@ void ReadLines(std::string_view text, DeclarationFile* file, Reporter* report) {
   // kMinLineBytes long, so a file of empty lines cannot make this reserve
   // more than a small multiple of its own size.
   file->programmes.reserve(std::min(CountLines(text), text.size() / kMinLineBytes));
-  io::LineReader reader("attachment", text.data(), text.data() + text.size());
+  LineSplitter lines(text, kStopLineBytes);
   LineLoop loop(file, report);
-  for (;;) {
-    char* line;
-    try {
-      line = reader.next_line();
-    } catch (const io::error::line_length_limit_exceeded&) {
-      report->Add(Code::BAD_FORMAT, static_cast<int>(reader.get_file_line()), 0,
-                  "ligne trop longue : plus de " + std::to_string(kReaderMaxLineBytes) +
+  std::string_view line;
+  for (LineStatus status; (status = lines.Next(&line)) != LineStatus::kEnd;) {
+    if (status == LineStatus::kTooLong) {
+      report->Add(Code::BAD_FORMAT, lines.number(), 0,
+                  "ligne trop longue : plus de " + std::to_string(kStopLineBytes) +
                       " octets, au plus " + std::to_string(kMaxLineBytes) +
                       " attendus : lecture du fichier arrêtée");
       return;
     }
-    if (line == nullptr) break;
-    loop.OnLine(static_cast<int>(reader.get_file_line()), line, std::strlen(line));
+    loop.OnLine(lines.number(), line);
     if (report->stopped()) return;
   }
   loop.Finish();
@@ -203,8 +201,8 @@ void ParseDeclarationFile(const RawFile& file, ParsedDeclaration* out) {
     try {
       parser::ReadFile(file, &parsed, &report);
     } catch (const std::exception& e) {
-      // Only resource exhaustion can get here (the line reader's buffer, a
-      // huge file): still a located, readable refusal rather than a crash.
+      // Only resource exhaustion can get here (a huge file's decoded copy):
+      // still a located, readable refusal rather than a crash.
       report.Add(Code::BAD_FORMAT, 0, 0,
                  std::string("lecture du fichier interrompue : erreur interne (") +
                      parser::Printable(e.what(), parser::kQuoteChars) + ")");

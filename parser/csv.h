@@ -4,6 +4,8 @@
 // Where RULES §7 leaves room, the reading is:
 // - text: UTF-8 (BOM dropped) when valid, else Windows-1252; a UTF-16 file or
 //   one holding a NUL byte is not text and is refused with one BAD_FORMAT;
+// - lines end with LF or CR LF; a lone CR is an ordinary character, and the
+//   last line needs no line end;
 // - separator ';', or ',' when the first non-blank line has ',' and no ';';
 // - a blank line is made of spaces, tabs and separators only (spreadsheets
 //   write ";;;;" for empty rows); trailing ones are ignored, any other one is
@@ -14,7 +16,7 @@
 //   an unquoted field is an ordinary character;
 // - DECLARATIONS_CCG, UPLOAD and PROD compare case-insensitively;
 // - limits: 16384 bytes per line, 200 errors per file (then one note and
-//   reading stops);
+//   reading stops); a line over 16 MiB stops the reading too;
 // - Diagnostic::file is the attachment name made printable (control
 //   characters replaced by '?', at most 120 characters); DeclarationFile::name
 //   keeps it as sent.
