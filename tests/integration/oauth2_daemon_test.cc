@@ -261,8 +261,10 @@ TEST_F(OAuth2Scenario, RevokedTokenIsReplacedOnce) {
 }
 
 TEST_F(OAuth2Scenario, ShortLivedTokensThroughABacklog) {
-  // Given tokens living 5 s and 100 declarations arriving over about 15 s, every one should be judged and answered once, no poll should fail, and tokens be renewed about every 4 s.
-  ASSERT_TRUE(stack_.SetTokenLifetime(5));
+  // Given tokens living 10 s and 100 declarations arriving over about 15 s, every one should be judged and answered once, no poll should fail, and tokens be renewed about every 8 s.
+  // (10 s, not less: renewal at 80 % leaves 2 s between taking a token and
+  // logging in with it, which a sanitized build on a loaded machine needs.)
+  ASSERT_TRUE(stack_.SetTokenLifetime(10));
   UseOAuth2(CertificateCredential());
   ASSERT_TRUE(daemon_->Start());
   const auto started = Clock::now();
@@ -287,10 +289,11 @@ TEST_F(OAuth2Scenario, ShortLivedTokensThroughABacklog) {
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM polls WHERE ok = 0"), 0) << Logs();
   ExpectFolders(0, 100, 0, 0);
   TokenServiceStats s = Stats();
-  // Renewed at 80 % of 5 s while in use: at least one per 5 s of the run,
-  // and not much more than one per 4 s (no token asked for per poll).
-  EXPECT_GE(s.issued_with_assertion, seconds / 5) << seconds << " s";
-  EXPECT_LE(s.issued_with_assertion, seconds / 4 + 3) << seconds << " s";
+  // Renewed at 80 % of 10 s while in use: at least one per 10 s of the run,
+  // and not much more than one per 8 s (no token asked for per poll).
+  EXPECT_GE(s.issued_with_assertion, seconds / 10) << seconds << " s";
+  EXPECT_GE(s.issued_with_assertion, 2) << "never renewed in " << seconds << " s";
+  EXPECT_LE(s.issued_with_assertion, seconds / 8 + 3) << seconds << " s";
   EXPECT_EQ(s.token_refusals, 0) << s.last_refusal;
   std::cout << "100 declarations in " << seconds << " s with " << s.issued_with_assertion
             << " tokens of 5 s (" << s.introspections << " OAuth2 logins)\n";
