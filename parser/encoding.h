@@ -37,8 +37,9 @@ enum class SourceEncoding { kUtf8, kWindows1252 };
 // The text of a file: the BOM dropped, then kept as is when valid UTF-8,
 // otherwise decoded from Windows-1252. A BOM followed by invalid UTF-8 is
 // still dropped: the bytes after it are decoded as Windows-1252 like any
-// other invalid file. Always ends with '\n' unless empty, so that the line
-// reader never has to look past the end of the data.
+// other invalid file. Always ends with '\n' unless empty: every line, the
+// last included, ends the same way (LineSplitter does not need it; the
+// unit tests pin it).
 std::string DecodeText(std::string_view bytes, SourceEncoding* encoding = nullptr);
 
 // The same text, without a copy when `bytes` need no change (the common
