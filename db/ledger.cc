@@ -43,6 +43,17 @@ Status ExpectPragma(sqlite3* db, const char* pragma, std::string_view expected) 
   return s;
 }
 
+// The integer a one-row query (a pragma) gives.
+Status ReadInteger(sqlite3* db, const std::string& query, std::int64_t* out) {
+  sql::Statement st;
+  Status s = sql::Statement::Prepare(db, query, &st);
+  bool row = false;
+  if (s.ok()) s = st.Step(&row);
+  if (s.ok() && !row) s = Status::Internal(query + " gave no row");
+  if (s.ok()) *out = st.Int(0);
+  return s;
+}
+
 // WAL lets operators read with sqlite3 while the daemon writes;
 // synchronous=FULL makes every commit durable before a reply is sent.
 // Both journal_mode and foreign_keys can be silently refused (a file system
@@ -187,20 +198,6 @@ Status Ledger::CommitWithoutWaitingForDisk() {
   return s;
 }
 
-namespace {
-
-Status ReadInteger(sqlite3* db, const char* query, std::int64_t* out) {
-  sql::Statement st;
-  Status s = sql::Statement::Prepare(db, query, &st);
-  bool row = false;
-  if (s.ok()) s = st.Step(&row);
-  if (s.ok() && !row) s = Status::Internal(std::string(query) + " gave no row");
-  if (s.ok()) *out = st.Int(0);
-  return s;
-}
-
-}  // namespace
-
 Status Ledger::LimitSize(std::int64_t max_bytes) {
   std::int64_t page = 0;
   Status s = ReadInteger(db_, "PRAGMA page_size", &page);
@@ -209,7 +206,7 @@ Status Ledger::LimitSize(std::int64_t max_bytes) {
   const std::int64_t pages = max_bytes > 0 ? std::max<std::int64_t>(1, max_bytes / page)
                                            : std::int64_t{0xFFFFFFFE};
   std::int64_t set = 0;
-  return ReadInteger(db_, ("PRAGMA max_page_count = " + std::to_string(pages)).c_str(), &set);
+  return ReadInteger(db_, "PRAGMA max_page_count = " + std::to_string(pages), &set);
 }
 
 Status Ledger::SizeBytes(std::int64_t* out) {
