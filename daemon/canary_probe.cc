@@ -1,4 +1,3 @@
-#include "daemon/wiring.h"
 #include "daemon/canary_probe.h"
 
 #include <algorithm>
@@ -7,6 +6,7 @@
 
 #include "daemon/log.h"
 #include "daemon/reply.h"
+#include "daemon/wiring.h"
 #include "mail/compose.h"
 
 namespace flexmail {

@@ -1,4 +1,3 @@
-#include "daemon/wiring.h"
 #include "daemon/cli.h"
 
 #include <functional>
@@ -7,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "daemon/commands.h"
+#include "daemon/wiring.h"
 
 namespace flexmail {
 

@@ -1,4 +1,3 @@
-#include "daemon/wiring.h"
 #include "daemon/service.h"
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "daemon/log.h"
 #include "daemon/outbox_worker.h"
 #include "daemon/poll_outputs.h"
+#include "daemon/wiring.h"
 #include "mail/transfer_abort.h"
 
 namespace flexmail {
