@@ -897,9 +897,16 @@ class PlainServer(http.server.ThreadingHTTPServer):
 
 
 class TlsServer(PlainServer):
-    """Accepts in the serving thread, shakes hands in the request's thread."""
+    """Accepts in the serving thread, shakes hands in the request's thread.
+
+    SO_REUSEPORT lets Control hold the port with a second, never listening,
+    socket while the endpoint is down (see Control)."""
 
     ssl_context = None
+
+    def server_bind(self):
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        PlainServer.server_bind(self)
 
     def finish_request(self, request, client_address):
         request.settimeout(IO_TIMEOUT)
@@ -918,7 +925,14 @@ class TlsServer(PlainServer):
 
 
 class Control:
-    """Owns the HTTPS listener: closes it and opens it again on the same port."""
+    """Owns the HTTPS listener: closes it and opens it again on the same port.
+
+    While the endpoint is down the port stays bound by a socket that never
+    listens: clients still get "connection refused", and no other process
+    (another test's stack picking free ports) can take the port meanwhile.
+    Both sockets set SO_REUSEPORT, so the holder is bound before the listener
+    closes and released only once a new listener is bound: the port is never
+    free."""
 
     def __init__(self, host, port, handler, ssl_context, on_bound):
         self.host, self.port = host, port
@@ -927,6 +941,7 @@ class Control:
         self.lock = threading.Lock()
         self.server = None
         self.thread = None
+        self.holder = None
 
     def token_up(self):
         with self.lock:
@@ -937,14 +952,28 @@ class Control:
         srv.ssl_context = self.ssl_context
         self.port = srv.server_address[1]
         self.on_bound(self.port)
+        self._release()
         t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
                              name="https-%d" % self.port, daemon=True)
         t.start()
         self.server, self.thread = srv, t
 
-    def _close(self):
+    def _hold(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        s.bind((self.host, self.port))
+        self.holder = s
+
+    def _release(self):
+        if self.holder is not None:
+            self.holder.close()
+            self.holder = None
+
+    def _close(self, hold):
         srv, t = self.server, self.thread
         self.server = self.thread = None
+        if hold:
+            self._hold()
         srv.shutdown()
         srv.server_close()
         t.join(5)
@@ -954,12 +983,13 @@ class Control:
             if up and self.server is None:
                 self._open()
             elif not up and self.server is not None:
-                self._close()
+                self._close(hold=True)
 
     def stop(self):
         with self.lock:
             if self.server is not None:
-                self._close()
+                self._close(hold=False)
+            self._release()
 
 
 def main(argv):
