@@ -1,6 +1,9 @@
 #include "console/indicator_chart.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "console/chart.h"
 #include "console/html.h"
@@ -168,23 +171,42 @@ void IndicatorRow(const DayFrame& f, const Scale& s, int row, const IndicatorLin
   }
 }
 
+// The intervals during which a shortage refuses, overlapping declarations
+// merged, each cut at `end`; empty ones left out.
+std::vector<std::pair<Instant, Instant>> MergedShortages(const std::vector<ShortageSpan>& spans,
+                                                         Instant end) {
+  std::vector<std::pair<Instant, Instant>> in;
+  for (const ShortageSpan& sp : spans) {
+    const Instant until = std::min(sp.ended.value_or(end), end);
+    if (sp.applies_from < until) in.emplace_back(sp.applies_from, until);
+  }
+  std::sort(in.begin(), in.end());
+  std::vector<std::pair<Instant, Instant>> out;
+  for (const auto& iv : in) {
+    if (!out.empty() && iv.first <= out.back().second) {
+      out.back().second = std::max(out.back().second, iv.second);
+    } else {
+      out.push_back(iv);
+    }
+  }
+  return out;
+}
+
 void ShortageRow(const DayFrame& f, const Scale& s, const MeshTimeline& m, const std::string& id,
                  std::string* out) {
   constexpr int row = kRows - 1;
   RowLabel(row, "Pénurie", out);
-  std::optional<Instant> from;
-  for (const ShortageSpan& sp : m.shortages) {
-    if (sp.applies_from < f.end) from = std::min(from.value_or(sp.applies_from), sp.applies_from);
-  }
-  if (!from) {
-    *out += "<text x=\"" + SvgNum(kLeft + 6) + "\" y=\"" + SvgNum(BandTop(row) + 15) +
-            "\" fill=\"#616161\">aucune pénurie</text>\n";
-  } else {
-    const Instant shown = std::max(*from, f.start);
-    Band(kShortagePaint, id, "PÉNURIE", s.X(shown), s.X(f.end), row,
-         "Pénurie : tout programme de la journée reçu dès " + FormatShortLocal(*from) +
+  const auto spans = MergedShortages(m.shortages, f.end);
+  for (const auto& [from, until] : spans) {
+    Band(kShortagePaint, id, "PÉNURIE", s.X(std::max(from, f.start)), s.X(until), row,
+         "Pénurie : tout programme de la journée reçu dès " + FormatShortLocal(from) +
+             (until < f.end ? " jusqu'au " + FormatShortLocal(until) : std::string()) +
              " est refusé",
          out);
+  }
+  if (spans.empty()) {
+    *out += "<text x=\"" + SvgNum(kLeft + 6) + "\" y=\"" + SvgNum(BandTop(row) + 15) +
+            "\" fill=\"#616161\">aucune pénurie</text>\n";
   }
   for (const ShortageSpan& sp : m.shortages) {
     const std::string scope =
@@ -192,6 +214,15 @@ void ShortageRow(const DayFrame& f, const Scale& s, const MeshTimeline& m, const
     Marker(f, s, row, "declaration",
            "Pénurie déclarée le " + FormatShortLocal(sp.shortage.declared_at) + " pour " + scope,
            sp.shortage.declared_at, std::nullopt, out);
+  }
+  // One marker per end (it may close several declarations).
+  std::set<Instant> ends;
+  for (const ShortageSpan& sp : m.shortages) {
+    if (sp.ended) ends.insert(*sp.ended);
+  }
+  for (Instant e : ends) {
+    Marker(f, s, row, "declaration", "Fin de la pénurie le " + FormatShortLocal(e), e,
+           std::nullopt, out);
   }
 }
 

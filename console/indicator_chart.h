@@ -71,8 +71,10 @@ struct IndicatorLine {
 struct ShortageSpan {
   Shortage shortage;
   // The first reception instant it refuses programmes of the day at:
-  // max(declared_at, (D-1) 01:00) (RULES §5); it refuses them until the end.
+  // max(declared_at, (D-1) 01:00) (RULES §5); it refuses them until the end
+  // of the day, or until `ended` (shortage cancel).
   Instant applies_from{};
+  std::optional<Instant> ended;
 };
 
 struct MeshTimeline {

@@ -61,9 +61,17 @@ MeshTimeline MeshOf(const Mesh& mesh, const std::vector<Publication>& pubs,
                     const std::vector<Shortage>& shortages, const IndicatorsDayData& d) {
   MeshTimeline m{mesh.code, mesh.label, {}, {}};
   for (IndicatorKind k : kAllIndicators) m.lines.push_back(LineOf(mesh.code, k, pubs, d));
+  // The ledger gives records in (declared_at, id) order: an end closes
+  // every declaration still open before it (ShortageInForce's rule).
   for (const Shortage& s : shortages) {
-    if (s.gas_day == d.frame.day && (s.mesh.empty() || s.mesh == mesh.code))
-      m.shortages.push_back({s, std::max(s.declared_at, EarlyLimit(d.frame.day))});
+    if (s.gas_day != d.frame.day || !(s.mesh.empty() || s.mesh == mesh.code)) continue;
+    if (!s.cancels) {
+      m.shortages.push_back({s, std::max(s.declared_at, EarlyLimit(d.frame.day)), std::nullopt});
+      continue;
+    }
+    for (ShortageSpan& open : m.shortages) {
+      if (!open.ended) open.ended = s.declared_at;
+    }
   }
   return m;
 }
@@ -217,7 +225,7 @@ void NowList(const MeshTimeline& m, const DayFrame& f, std::string* out) {
   for (const IndicatorLine& line : m.lines) *out += NowItem(line, f.fallback);
   std::optional<Instant> shortage;
   for (const ShortageSpan& s : m.shortages) {
-    if (s.applies_from <= *f.now)
+    if (s.applies_from <= *f.now && !(s.ended && *s.ended <= *f.now))
       shortage = std::min(shortage.value_or(s.applies_from), s.applies_from);
   }
   *out += shortage ? "<li>Pénurie : <strong>en vigueur</strong> depuis " + TimeCell(*shortage) +

@@ -56,6 +56,30 @@ void AddShortage(CLI::App& app, ShortageArgs* a, Action* act) {
   decl->add_option("--mesh", a->mesh, "Only this mesh (default: every mesh)");
   decl->add_option("--at", a->at, std::string("Declaration: ") + kTimeHelp)->required();
   decl->callback([a, act] { *act = [a](Context& c) { return CmdShortage(c, *a); }; });
+  auto* cancel = sh->add_subcommand(
+      "cancel", "End the shortage of a gas day: programmes received from --at on are judged "
+                "normally");
+  cancel->add_option("--gas-day", a->gas_day, "YYYY-MM-DD")->required();
+  cancel->add_option("--mesh", a->mesh, "Only this mesh (default: every mesh)");
+  cancel->add_option("--at", a->at, std::string("End: ") + kTimeHelp)->required();
+  cancel->callback([a, act] {
+    a->cancel = true;
+    *act = [a](Context& c) { return CmdShortage(c, *a); };
+  });
+}
+
+void AddOverride(CLI::App& app, OverrideArgs* a, Action* act) {
+  auto* cmd = app.add_subcommand(
+      "override", "Record the dispatcher's decision on an integrated programme, answer the "
+                  "shipper");
+  cmd->add_option("programme", a->programme_id, "The programme's id (hmsProfileId)")->required();
+  cmd->add_option("--status", a->status, "ACCEPTED|REFUSED")->required();
+  cmd->add_option("--reason", a->reason, "Why, told to the shipper")->required();
+  cmd->add_option("--by", a->by, "Who decided")->required();
+  cmd->add_option("--at", a->at,
+                  std::string("From when it acts on the reference (default now): ") + kTimeHelp);
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a, act] { *act = [a](Context& c) { return CmdOverride(c, *a); }; });
 }
 
 void AddSiteDay(CLI::App& app, const char* name, const char* help, bool with_at, SiteDayArgs* a,
@@ -171,6 +195,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   PublishArgs publish;
   ShowIndicatorsArgs show;
   ShortageArgs shortage;
+  OverrideArgs override_args;
   SiteDayArgs reference, programs;
   IngestArgs ingest;
   RunArgs run;
@@ -183,6 +208,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddDeclare(app, "check", false, &check, &action);
   AddIndicators(app, &publish, &show, &action);
   AddShortage(app, &shortage, &action);
+  AddOverride(app, &override_args, &action);
   AddSiteDay(app, "reference", "The reference programme in force (rebuiltHmsProfile)", true,
              &reference, CmdReference, &action);
   AddSiteDay(app, "programs", "Every programme of a site and gas day (hmsProfile)", false,

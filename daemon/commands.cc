@@ -36,14 +36,33 @@ bool ReadFile(Context& c, const std::string& path, RawFile* out) {
   return true;
 }
 
+void PrintJson(Context& c, const Json& j) { c.out << j.dump(2) << "\n"; }
+
+// Whether `end` ends something: a shortage of its day standing at its
+// instant on its mesh, or, for an end on every mesh, on any mesh.
+Status ShortageToEnd(Context& c, const Shortage& end, bool* in_force) {
+  std::vector<Shortage> all;
+  Status s = c.ledger.Shortages(&all);
+  if (!s.ok()) return s;
+  *in_force = ShortageDeclared(all, end.gas_day, end.mesh, end.declared_at);
+  for (const Mesh& m : c.config.referential.meshes()) {
+    if (!end.mesh.empty() || *in_force) break;
+    *in_force = ShortageDeclared(all, end.gas_day, m.code, end.declared_at);
+  }
+  if (!*in_force) {
+    c.err << "flexmail: no shortage in force for gas day " << end.gas_day.Iso() << " on "
+          << (end.mesh.empty() ? std::string("any mesh") : "mesh " + end.mesh) << " at "
+          << FormatLocalIso(end.declared_at) << ": nothing to end\n";
+  }
+  return s;
+}
+
+}  // namespace
+
 int Internal(Context& c, const Status& s) {
   c.err << "flexmail: " << s.ToString() << "\n";
   return kExitInternal;
 }
-
-void PrintJson(Context& c, const Json& j) { c.out << j.dump(2) << "\n"; }
-
-}  // namespace
 
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out) {
   if (text.empty()) {
@@ -139,19 +158,30 @@ int CmdShowIndicators(Context& c, const ShowIndicatorsArgs& a) {
     return kExitUsage;
   }
   std::vector<Publication> pubs;
+  std::vector<Shortage> shortages;
   Status s = c.ledger.Publications(a.mesh, &pubs);
+  if (s.ok()) s = c.ledger.Shortages(&shortages);
   if (!s.ok()) return Internal(c, s);
   std::vector<const Site*> sites;
   for (const auto& site : ref.sites()) {
     if (a.mesh.empty() || site.mesh == a.mesh) sites.push_back(&site);
   }
+  std::vector<std::string> meshes;
+  for (const Mesh& m : ref.meshes()) {
+    if (a.mesh.empty() || m.code == a.mesh) meshes.push_back(m.code);
+  }
+  // From the gas day of t on: a past day's shortage no longer matters.
+  const auto standing = StandingShortages(shortages, meshes, GasDayOf(t), t);
   if (!a.json) {
     PrintIndicators(c.out, sites, pubs, t, ref);
+    PrintShortages(c.out, standing);
     return kExitOk;
   }
   Json list = Json::array();
   for (const Site* site : sites) list.push_back(SiteIndicatorsJson(*site, pubs, t, ref));
-  PrintJson(c, Json{{"at", FormatLocalIso(t)}, {"siteIndicators", list}});
+  Json in_force = Json::array();
+  for (const auto& sh : standing) in_force.push_back(StandingShortageJson(sh));
+  PrintJson(c, Json{{"at", FormatLocalIso(t)}, {"siteIndicators", list}, {"shortages", in_force}});
   return kExitOk;
 }
 
@@ -163,10 +193,18 @@ int CmdShortage(Context& c, const ShortageArgs& a) {
     return kExitUsage;
   }
   sh.mesh = a.mesh;
+  sh.cancels = a.cancel;
   if (!ResolveInstant(c, a.at, "--at", &sh.declared_at)) return kExitUsage;
-  Status s = c.ledger.DeclareShortage(sh);
+  Status s;
+  if (sh.cancels) {
+    bool in_force = false;
+    s = ShortageToEnd(c, sh, &in_force);
+    if (s.ok() && !in_force) return kExitUsage;
+  }
+  if (s.ok()) s = c.ledger.DeclareShortage(sh);
   if (!s.ok()) return Internal(c, s);
-  c.out << "Shortage declared for gas day " << sh.gas_day.Iso() << " on "
+  c.out << (sh.cancels ? "Shortage ended for gas day " : "Shortage declared for gas day ")
+        << sh.gas_day.Iso() << " on "
         << (sh.mesh.empty() ? std::string("every mesh") : "mesh " + sh.mesh) << " at "
         << FormatLocalIso(sh.declared_at) << "\n";
   return kExitOk;

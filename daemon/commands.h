@@ -47,8 +47,17 @@ int CmdShowIndicators(Context& c, const ShowIndicatorsArgs& a);
 
 struct ShortageArgs {
   std::string gas_day, mesh, at;
+  bool cancel = false;  // `shortage cancel`: the end of the shortage
 };
 int CmdShortage(Context& c, const ShortageArgs& a);
+
+// `override PROGRAMME_ID`: a dispatcher's decision on an integrated
+// programme (override_command.cc).
+struct OverrideArgs {
+  std::string programme_id, status, reason, by, at;
+  bool json = false;
+};
+int CmdOverride(Context& c, const OverrideArgs& a);
 
 struct SiteDayArgs {
   std::string site, gas_day, at;
@@ -131,6 +140,9 @@ struct ReportArgs {
   bool json = false;
 };
 int CmdReport(Context& c, const ReportArgs& a);
+
+// A ledger failure said on c.err; returns kExitInternal.
+int Internal(Context& c, const Status& s);
 
 // Helpers shared by commands: each writes the usage error and returns false.
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);

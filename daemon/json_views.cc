@@ -163,4 +163,27 @@ Json VerdictJson(const Verdict& v, const std::string& sender, const Referential&
   return out;
 }
 
+Json OverridesJson(const StoredProgramme& p) {
+  Json list = Json::array();
+  for (const auto& o : p.overrides) {
+    list.push_back({{"id", o.id},
+                    {"replaces", o.accepted ? "REFUSED" : "ACCEPTED"},
+                    {"status", o.accepted ? "ACCEPTED" : "REFUSED"},
+                    {"reason", o.reason},
+                    {"by", o.decided_by},
+                    {"effectiveAt", FormatLocalIso(o.effective_at)},
+                    {"recordedAt", FormatLocalIso(o.recorded_at)},
+                    {"referenceSeq", o.reference_seq ? Json(o.reference_seq) : Json(nullptr)}});
+  }
+  return list;
+}
+
+Json StandingShortageJson(const StandingShortage& sh) {
+  return {{"gasDay", sh.gas_day.Iso()},
+          {"meshId", sh.mesh},
+          {"allMeshes", sh.record->mesh.empty()},
+          {"declaredAt", FormatLocalIso(sh.record->declared_at)},
+          {"refusesFrom", FormatLocalIso(sh.refuses_from)}};
+}
+
 }  // namespace flexmail

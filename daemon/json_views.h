@@ -24,6 +24,11 @@ Json RebuiltJson(const SiteDay& key, const ReferenceHistory& history, Instant t,
 // §13.1 for one site at t.
 Json SiteIndicatorsJson(const Site& site, const std::vector<Publication>& pubs, Instant t,
                         const Referential& ref);
+// A stored programme's overrides, oldest first (`report --json`, `override
+// --json` prints one of them with the programme's identity).
+Json OverridesJson(const StoredProgramme& p);
+// One shortage in force for `indicators show --json`.
+Json StandingShortageJson(const StandingShortage& sh);
 // The object `submit --json` and `check --json` print: outcome, errors,
 // warnings, hmsProfiles, rebuiltHmsProfiles, plus sender and receivedAt.
 Json VerdictJson(const Verdict& v, const std::string& sender, const Referential& ref);

@@ -16,11 +16,6 @@
 namespace flexmail {
 namespace {
 
-int Internal(Context& c, const Status& s) {
-  c.err << "flexmail: " << s.ToString() << "\n";
-  return kExitInternal;
-}
-
 void PrintIntake(std::ostream& os, const IntakeResult& r) {
   os << "Message " << Printable(r.message.message_id, 120) << " from "
      << Printable(r.message.from_address, 120) << ": " << OutcomeName(r.outcome);

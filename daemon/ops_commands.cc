@@ -9,14 +9,10 @@
 #include "daemon/json_views.h"
 #include "daemon/log.h"
 #include "daemon/table.h"
+#include "daemon/text_views.h"
 
 namespace flexmail {
 namespace {
-
-int Internal(Context& c, const Status& s) {
-  c.err << "flexmail: " << s.ToString() << "\n";
-  return kExitInternal;
-}
 
 Json InstantOrNull(bool present, Instant t) {
   return present ? Json(FormatLocalIso(t)) : Json(nullptr);
@@ -114,7 +110,11 @@ int CmdReport(Context& c, const ReportArgs& a) {
                          ? Json(nullptr)
                          : Json{{"method", d.auth_method}, {"result", d.auth_result}}}});
     }
-    for (const auto& p : progs) jp.push_back(HmsProfileJson(p.result, p.judged_at, c.config.referential));
+    for (const auto& p : progs) {
+      Json j = HmsProfileJson(p.result, p.judged_at, c.config.referential);
+      j["overrides"] = OverridesJson(p);
+      jp.push_back(std::move(j));
+    }
     c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp}}.dump(2) << "\n";
     return kExitOk;
   }
@@ -131,12 +131,11 @@ int CmdReport(Context& c, const ReportArgs& a) {
   c.out << "\nProgrammes for gas day " << day.Iso() << ":\n";
   Table tp({"PROGRAMME", "RECEIVED", "STATUS", "COMMENT"});
   for (const auto& p : progs) {
-    tp.Add({p.result.raw_id, FormatLocalIso(p.received_at),
-            p.result.accepted ? (p.result.superseded ? "ACCEPTED (superseded)" : "ACCEPTED")
-                              : "REFUSED",
+    tp.Add({p.result.raw_id, FormatLocalIso(p.received_at), StoredStatusText(p),
             p.result.comment});
   }
   tp.Print(c.out);
+  PrintOverrides(c.out, progs);
   return kExitOk;
 }
 

@@ -60,6 +60,7 @@ void WriteProgramme(std::ostream& os, const ProgrammeResult& p, const Referentia
   for (const auto& v : p.violations) {
     os << "  Motif            : " << CodeText(v.code, FormatSlotHours(v.slots)) << " ["
        << CodeName(v.code) << "]\n";
+    if (!v.detail.empty()) os << "  Cause            : " << v.detail << "\n";
     if (!v.slots.empty()) os << "  Heures           : " << FormatSlotHours(v.slots) << "\n";
   }
   const AppliedIndicators& ind = p.indicators;
@@ -105,7 +106,7 @@ void WriteResult(std::ostream& os, const DeclarationResult& r) {
 }
 
 // The signature of every answer.
-constexpr const char kSignature[] =
+constexpr const char kSignatureText[] =
     "-- \n"
     "Message automatique de flexmail, canal courriel de secours des déclarations de\n"
     "programmes des sites fortement modulés. Merci de ne pas répondre à ce message.\n";
@@ -143,6 +144,8 @@ void WriteAuthentication(std::ostream& os, const AuthVerdict& a) {
 
 }  // namespace
 
+const char* const kSignature = kSignatureText;
+
 std::string ReplySubject(const std::string& original, const DeclarationResult& r) {
   std::string base = original;
   bool has_re = base.size() >= 3 && (base[0] == 'R' || base[0] == 'r') &&
@@ -175,7 +178,7 @@ std::string ReplyBody(const ParsedMessage& msg, const Verdict& v, const Referent
                    ref);
   }
   os << "Le détail de ce traitement figure au format JSON dans la pièce jointe resultats.json.\n\n"
-     << kSignature;
+     << kSignatureText;
   return os.str();
 }
 
@@ -189,8 +192,6 @@ std::string ReplyMessageId(std::int64_t declaration_id, const std::string& insta
   return OwnMessageId("declaration", std::to_string(declaration_id), instance, domain);
 }
 
-// What every answer shares: from flexmail to the sender, threaded, dated
-// `now`, marked automatic (RFC 3834).
 ReplyEnvelope AnswerTo(const Config& config, const ParsedMessage& msg, Instant now) {
   ReplyEnvelope e;
   OutgoingMessage& m = e.message;
@@ -204,19 +205,23 @@ ReplyEnvelope AnswerTo(const Config& config, const ParsedMessage& msg, Instant n
   return e;
 }
 
+void AddShipperCopies(const Config& config, const ParsedMessage& msg, ReplyEnvelope* e) {
+  for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
+    for (const auto& cc : sh->cc) {
+      if (std::find(e->recipients.begin(), e->recipients.end(), cc) != e->recipients.end())
+        continue;
+      e->message.cc.push_back({cc, ""});
+      e->recipients.push_back(cc);
+    }
+  }
+}
+
 ReplyEnvelope BuildReply(const Config& config, const std::string& instance,
                          const ParsedMessage& msg, const Verdict& v, const std::string& json,
                          Instant now, const ReplyOptions& options) {
   ReplyEnvelope e = AnswerTo(config, msg, now);
   OutgoingMessage& m = e.message;
-  for (const Shipper* sh : config.referential.ShippersOf(msg.from_address)) {
-    if (!options.copies) break;
-    for (const auto& cc : sh->cc) {
-      if (std::find(e.recipients.begin(), e.recipients.end(), cc) != e.recipients.end()) continue;
-      m.cc.push_back({cc, ""});
-      e.recipients.push_back(cc);
-    }
-  }
+  if (options.copies) AddShipperCopies(config, msg, &e);
   m.subject = ReplySubject(msg.subject, v.result);
   m.message_id = ReplyMessageId(v.declaration_id, instance, config.mail.domain);
   m.text = ReplyBody(msg, v, config.referential, options.authentication);
@@ -250,7 +255,7 @@ ReplyEnvelope BuildTestReply(const Config& config, const std::string& instance,
   WriteAuthentication(os, auth);
   os << "Il ne contenait pas de fichier de déclaration : aucune déclaration n'a été "
         "enregistrée.\n\n"
-     << kSignature;
+     << kSignatureText;
   m.text = os.str();
   return e;
 }

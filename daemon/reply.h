@@ -42,6 +42,14 @@ struct ReplyEnvelope {
   std::vector<std::string> recipients;  // To + Cc, for the SMTP envelope
 };
 
+// What every answer shares: from flexmail to the sender of `msg`,
+// threaded to it, dated `now`, marked automatic (RFC 3834).
+ReplyEnvelope AnswerTo(const Config& config, const ParsedMessage& msg, Instant now);
+// The copies the sender's shippers configured (cc), each once.
+void AddShipperCopies(const Config& config, const ParsedMessage& msg, ReplyEnvelope* e);
+// The signature that ends every answer's text ("-- \n…").
+extern const char* const kSignature;
+
 // A communication test's subject: "TEST" as a word, in any case
 // ("[Martigues] Test de communication"; not "Attestation").
 bool IsTestSubject(std::string_view subject);

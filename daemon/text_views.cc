@@ -1,5 +1,7 @@
 #include "daemon/text_views.h"
 
+#include <algorithm>
+
 #include "daemon/table.h"
 
 namespace flexmail {
@@ -91,7 +93,7 @@ void PrintProgrammes(std::ostream& os, const std::vector<StoredProgramme>& progr
   }
   Table t({"PROGRAMME", "RECEIVED", "SENDER", "STATUS", "CODES", "INDICATORS"});
   for (const auto& p : programmes) {
-    t.Add({p.result.raw_id, FormatLocalIso(p.received_at), p.sender, StatusText(p.result),
+    t.Add({p.result.raw_id, FormatLocalIso(p.received_at), p.sender, StoredStatusText(p),
            Codes(p.result), Indicators(p.result.indicators)});
   }
   t.Print(os);
@@ -113,6 +115,45 @@ void PrintIndicators(std::ostream& os, const std::vector<const Site*>& sites,
                  next ? std::string(LightName(next->status)) : "-",
                  next ? FormatLocalIso(next->applied_at) : "-"});
     }
+  }
+  table.Print(os);
+}
+
+std::string StoredStatusText(const StoredProgramme& p) {
+  std::string out = StatusText(p.result);
+  if (p.overrides.empty()) return out;
+  const OverrideRecord& o = p.overrides.back();
+  return out + ", overridden: " + (o.accepted ? "ACCEPTED" : "REFUSED") + " from " +
+         FormatLocalIso(o.effective_at) + " by " + o.decided_by;
+}
+
+void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& programmes) {
+  const bool none = std::all_of(programmes.begin(), programmes.end(),
+                               [](const StoredProgramme& p) { return p.overrides.empty(); });
+  if (none) return;
+  Table t({"OVERRIDE", "PROGRAMME", "WAS", "NOW", "FROM", "BY", "REASON", "REFERENCE"});
+  for (const auto& p : programmes) {
+    for (const auto& o : p.overrides) {
+      t.Add({std::to_string(o.id), p.result.raw_id, o.accepted ? "REFUSED" : "ACCEPTED",
+             o.accepted ? "ACCEPTED" : "REFUSED", FormatLocalIso(o.effective_at), o.decided_by,
+             o.reason, o.reference_seq ? "version " + std::to_string(o.reference_seq) : "-"});
+    }
+  }
+  os << "\nOverrides by the dispatcher:\n";
+  t.Print(os);
+}
+
+void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing) {
+  if (standing.empty()) {
+    os << "No shortage in force\n";
+    return;
+  }
+  os << "Shortages in force (programmes of that day and mesh are refused)\n";
+  Table table({"GAS DAY", "MESH", "DECLARED", "FOR", "REFUSES FROM"});
+  for (const auto& sh : standing) {
+    table.Add({sh.gas_day.Iso(), sh.mesh, FormatLocalIso(sh.record->declared_at),
+               sh.record->mesh.empty() ? "every mesh" : "this mesh",
+               FormatLocalIso(sh.refuses_from)});
   }
   table.Print(os);
 }

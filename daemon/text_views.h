@@ -15,5 +15,11 @@ void PrintReference(std::ostream& os, const SiteDay& key, const ReferenceHistory
 void PrintProgrammes(std::ostream& os, const std::vector<StoredProgramme>& programmes);
 void PrintIndicators(std::ostream& os, const std::vector<const Site*>& sites,
                      const std::vector<Publication>& pubs, Instant t, const Referential& ref);
+// The shortages in force (StandingShortages), or a line saying there is none.
+// "REFUSED, overridden: ACCEPTED from … by …" for a programme overridden.
+std::string StoredStatusText(const StoredProgramme& p);
+// The dispatcher's overrides of `programmes`, nothing when there is none.
+void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& programmes);
+void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing);
 
 }  // namespace flexmail

@@ -40,13 +40,33 @@ struct DeclarationEnvelope {
   std::optional<Instant> processed_at;
 };
 
+// A dispatcher's decision on an integrated programme (`flexmail override`).
+// The automatic verdict is never rewritten: this is a record of its own.
+struct OverrideRecord {
+  std::int64_t id = 0;             // filled when stored
+  std::int64_t programme_row = 0;  // programmes.id
+  std::string programme_id;        // its hms_profile_id (read back only)
+  bool accepted = false;           // the new status; it replaces the other one
+  std::string reason;
+  std::string decided_by;
+  Instant effective_at{};          // from when it acts on the reference
+  Instant recorded_at{};
+  std::int64_t reference_seq = 0;  // the reference version it made; 0: none
+};
+
 // A programme as stored, with its verdict (for `programs` and reports).
 struct StoredProgramme {
+  std::int64_t row_id = 0;  // programmes.id
   std::int64_t declaration_id = 0;
   Instant received_at{};
   Instant judged_at{};  // = received_at unless processed out of order (RULES §9)
   std::string sender;
   ProgrammeResult result;
+  std::vector<OverrideRecord> overrides;  // oldest first
+  // The status in force: the last override's, else the automatic verdict.
+  bool AcceptedNow() const {
+    return overrides.empty() ? result.accepted : overrides.back().accepted;
+  }
 };
 
 // A stored declaration with its outcome (for reports).
@@ -242,12 +262,33 @@ class Ledger {
   // `mesh` is not a mesh code or to < from.
   Status PublicationsDuring(const std::string& mesh, Instant from, Instant to,
                             std::vector<Publication>* out);
+  // A shortage, or its end when s.cancels.
   Status DeclareShortage(const Shortage& s);
   Status Shortages(std::vector<Shortage>* out);
 
   Status ReferenceHistoryOf(const SiteDay& key, ReferenceHistory* out);
   // Every integrated programme of (site, day), by version.
   Status ProgrammesOf(const SiteDay& key, std::vector<StoredProgramme>* out);
+  // The integrated programme `hms_profile_id`; *found false when none.
+  Status ProgrammeByProfileId(const std::string& hms_profile_id, bool* found,
+                              StoredProgramme* out);
+
+  // --- Overrides (`flexmail override`) ----------------------------------
+  // What an override was decided against; recording fails with kTransient
+  // when the ledger moved on meanwhile (the command then reads again).
+  struct OverrideBasis {
+    SiteDay key;                      // the programme's (site, day)
+    std::int64_t last_override = 0;   // the programme's latest override id, 0: none
+    std::int64_t last_reference = 0;  // the (site, day)'s latest version seq, 0: none
+  };
+  // In one transaction: the override (o->id set), the reference version
+  // it makes when `reference` is set (its override_id filled here), and the
+  // reply `reply` fills, queued unless it leaves the item's raw empty (a
+  // declaration that came by `submit` has nobody to answer).
+  using OverrideReplyOf = std::function<Status(const OverrideRecord& stored, OutboxItem* reply)>;
+  Status RecordOverride(const OverrideBasis& basis, OverrideRecord* o,
+                        std::optional<ReferenceUpdate> reference, const OverrideReplyOf& reply,
+                        OutboxItem* item);
   // The declarations received during gas day `day` (D 06:00 to D+1 06:00
   // Paris), whatever they declared, in reception order.
   Status DeclarationsOn(GasDay day, std::vector<StoredDeclaration>* out);

@@ -77,8 +77,15 @@ Status ReadVerdict(const Statement& st, ProgrammeResult* p, SourceIds* sources) 
 }
 
 struct DetailStatements {
-  Statement slots, violations;
+  Statement slots, violations, overrides;
 };
+
+constexpr std::string_view kSelectOverrides = R"sql(
+SELECT o.id, o.status, o.reason, o.decided_by, o.effective_at, o.recorded_at,
+       (SELECT v.reference_id FROM override_versions v WHERE v.override_id = o.id)
+  FROM overrides o
+ WHERE o.programme_id = ?
+ ORDER BY o.id)sql";
 
 Status Prepare(sqlite3* db, DetailStatements* st) {
   Status s = Statement::Prepare(db,
@@ -89,6 +96,7 @@ Status Prepare(sqlite3* db, DetailStatements* st) {
         "SELECT code, slots FROM programme_violations WHERE programme_id = ? ORDER BY ordinal",
         &st->violations);
   }
+  if (s.ok()) s = Statement::Prepare(db, kSelectOverrides, &st->overrides);
   return s;
 }
 
@@ -110,6 +118,23 @@ Status ReadViolations(Statement& st, std::int64_t id, std::vector<Violation>* ou
     }
     out->push_back(std::move(v));
     return Status::Ok();
+  });
+}
+
+Status ReadOverrides(Statement& st, const StoredProgramme& p, std::vector<OverrideRecord>* out) {
+  return st.Bind(1, p.row_id).ForEach([&] {
+    OverrideRecord o;
+    o.id = st.Int(0);
+    o.programme_row = p.row_id;
+    o.programme_id = p.result.raw_id;
+    o.accepted = st.Text(1) == "ACCEPTED";
+    o.reason = st.Text(2);
+    o.decided_by = st.Text(3);
+    Status s = ReadInstant("overrides.effective_at", st.Text(4), &o.effective_at);
+    if (s.ok()) s = ReadInstant("overrides.recorded_at", st.Text(5), &o.recorded_at);
+    o.reference_seq = st.IsNull(6) ? 0 : st.Int(6);
+    if (s.ok()) out->push_back(std::move(o));
+    return s;
   });
 }
 
@@ -138,11 +163,13 @@ Status SelectProgrammes(sqlite3* db, std::string_view tail, std::vector<StoredPr
     StoredProgramme sp;
     SourceIds sources;
     std::int64_t id = st.Int(kId);
+    sp.row_id = id;
     Status r = ReadIdentity(st, &sp);
     if (r.ok()) r = ReadVerdict(st, &sp.result, &sources);
     if (r.ok()) r = ReadSlots(detail.slots, id, &sp.result.values);
     if (r.ok()) r = ReadViolations(detail.violations, id, &sp.result.violations);
     if (r.ok()) r = ReadSources(db, sources, &sp.result.indicators);
+    if (r.ok()) r = ReadOverrides(detail.overrides, sp, &sp.overrides);
     if (r.ok()) out->push_back(std::move(sp));
     return r;
   });
@@ -153,6 +180,11 @@ Status SelectProgrammes(sqlite3* db, std::string_view tail, std::vector<StoredPr
 Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgramme>* out) {
   return SelectProgrammes(db, " WHERE p.site = ? AND p.gas_day = ? ORDER BY p.version, p.id", out,
                           key.site, key.day.Iso());
+}
+
+Status ReadProgrammeByProfileId(sqlite3* db, const std::string& hms_profile_id,
+                                std::vector<StoredProgramme>* out) {
+  return SelectProgrammes(db, " WHERE p.hms_profile_id = ?", out, hms_profile_id);
 }
 
 Status ReadProgrammesOf(sqlite3* db, std::int64_t id, std::vector<StoredProgramme>* out) {

@@ -54,15 +54,19 @@ SELECT max(coalesce(d.judged_at, d.received_at))
 }
 
 constexpr std::string_view kSelectHistory = R"sql(
-SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
+SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity,
+       o.id, o.status = 'REFUSED'
   FROM reference_versions r
+  LEFT JOIN override_versions ov ON ov.reference_id = r.id
+  LEFT JOIN overrides o ON o.id = ov.override_id
   JOIN programmes p ON p.id = r.programme_id
   JOIN reference_slots s ON s.reference_id = r.id
  WHERE r.site = ? AND r.gas_day = ?
  ORDER BY r.effective_at, r.id, s.slot)sql";
 
 // Appends the versions of rows (id, effective_at, programme, contract, slot,
-// quantity) in which the slots of one version follow each other.
+// quantity, override, withdrawal) in which the slots of one version follow
+// each other.
 Status AppendVersions(Statement& st, std::vector<ReferenceVersion>* versions) {
   return st.ForEach([&]() -> Status {
     if (versions->empty() || versions->back().seq != st.Int(0)) {
@@ -72,6 +76,8 @@ Status AppendVersions(Statement& st, std::vector<ReferenceVersion>* versions) {
       if (!r.ok()) return r;
       v.programme_id = st.Text(2);
       v.contract = st.Text(3);
+      v.override_id = st.IsNull(6) ? 0 : st.Int(6);
+      v.withdrawal = !st.IsNull(7) && st.Int(7) != 0;
       versions->push_back(std::move(v));
     }
     std::int64_t slot = st.Int(4);
@@ -99,8 +105,11 @@ SELECT id FROM reference_versions
  ORDER BY effective_at DESC, id DESC LIMIT 1)sql";
 
 constexpr std::string_view kSelectVersion = R"sql(
-SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity
+SELECT r.id, r.effective_at, p.hms_profile_id, r.contract, s.slot, s.quantity,
+       o.id, o.status = 'REFUSED'
   FROM reference_versions r
+  LEFT JOIN override_versions ov ON ov.reference_id = r.id
+  LEFT JOIN overrides o ON o.id = ov.override_id
   JOIN programmes p ON p.id = r.programme_id
   JOIN reference_slots s ON s.reference_id = r.id
  WHERE r.id = ?
@@ -190,6 +199,8 @@ Status ShortageFromRow(const Statement& st, Shortage* sh) {
   Status s = ReadGasDay("shortages.gas_day", st.Text(0), &sh->gas_day);
   sh->mesh = st.Text(1);  // NULL reads as "": every mesh
   if (s.ok()) s = ReadInstant("shortages.declared_at", st.Text(2), &sh->declared_at);
+  sh->cancels = st.Int(3) != 0;
+  sh->seq = st.Int(4);
   return s;
 }
 
@@ -326,7 +337,7 @@ Status ReadLaterPublications(sqlite3* db, const Publication& p, std::vector<Publ
 }
 
 Status ReadShortages(sqlite3* db, const std::set<GasDay>* days, std::vector<Shortage>* out) {
-  std::string query = "SELECT gas_day, mesh, declared_at FROM shortages";
+  std::string query = "SELECT gas_day, mesh, declared_at, cancels, id FROM shortages";
   query += days ? " WHERE gas_day = ?" : "";
   query += " ORDER BY gas_day, declared_at, id";
   Statement st;

@@ -70,5 +70,8 @@ Status ReadDiagnostics(sqlite3* db, std::int64_t id, std::vector<Diagnostic>* ou
 Status ReadProgrammes(sqlite3* db, const SiteDay& key, std::vector<StoredProgramme>* out);
 // Every programme of declaration `id`, in the order written (programme_reader.cc).
 Status ReadProgrammesOf(sqlite3* db, std::int64_t id, std::vector<StoredProgramme>* out);
+// The programme with that hms_profile_id (none or one: the column is unique).
+Status ReadProgrammeByProfileId(sqlite3* db, const std::string& hms_profile_id,
+                                std::vector<StoredProgramme>* out);
 
 }  // namespace flexmail::store

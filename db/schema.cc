@@ -213,7 +213,7 @@ const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
                                         CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql(),
-                                        LedgerInstanceSql()};
+                                        LedgerInstanceSql(), DispatchSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

@@ -50,6 +50,9 @@ std::string_view TlsCertificatesSql();
 std::string_view MonitoringIndexesSql();
 // The ledger's random instance id (migration 12), in schema_instance.cc.
 std::string_view LedgerInstanceSql();
+// Overrides of programmes' verdicts and ends of shortages (migration 13),
+// in schema_dispatch.cc.
+std::string_view DispatchSql();
 // The SQL functions migrations call (flexmail_random_hex), on `db`.
 Status RegisterMigrationFunctions(sqlite3* db);
 

@@ -167,17 +167,37 @@ Status InsertProgrammes(sqlite3* db, std::int64_t declaration_id, const Declarat
   return s;
 }
 
-Status InsertReferenceUpdates(sqlite3* db, const std::vector<ReferenceUpdate>& updates,
-                              const IdsByProgramme& ids) {
+struct VersionStatements {
   Statement version, slots;
+};
+
+Status Prepare(sqlite3* db, VersionStatements* st) {
   Status s = Statement::Prepare(db,
       "INSERT INTO reference_versions (site, gas_day, effective_at, effective_at_local, "
-      "programme_id, contract) VALUES (?, ?, ?, ?, ?, ?)", &version);
+      "programme_id, contract) VALUES (?, ?, ?, ?, ?, ?)", &st->version);
   if (s.ok()) {
     s = Statement::Prepare(db,
         "INSERT INTO reference_slots (reference_id, slot, slot_start, quantity) "
-        "VALUES (?, ?, ?, ?)", &slots);
+        "VALUES (?, ?, ?, ?)", &st->slots);
   }
+  return s;
+}
+
+// One version and its slots.
+Status InsertVersion(VersionStatements& st, const ReferenceUpdate& u, std::int64_t programme_row,
+                     std::int64_t* id) {
+  Status s = st.version.BindAll(u.key.site, u.key.day.Iso(), FormatUtcIso(u.version.effective_at),
+                                FormatLocalIso(u.version.effective_at), programme_row,
+                                u.version.contract).Run();
+  if (s.ok()) *id = st.version.LastInsertId();
+  if (s.ok()) s = InsertHourly(st.slots, *id, u.key.day, u.version.values);
+  return s;
+}
+
+Status InsertReferenceUpdates(sqlite3* db, const std::vector<ReferenceUpdate>& updates,
+                              const IdsByProgramme& ids) {
+  VersionStatements st;
+  Status s = Prepare(db, &st);
   for (size_t i = 0; s.ok() && i < updates.size(); ++i) {
     const ReferenceUpdate& u = updates[i];
     auto it = ids.find(u.version.programme_id);
@@ -186,15 +206,27 @@ Status InsertReferenceUpdates(sqlite3* db, const std::vector<ReferenceUpdate>& u
                               " names programme \"" + u.version.programme_id +
                               "\", which this declaration did not integrate");
     }
-    s = version.BindAll(u.key.site, u.key.day.Iso(), FormatUtcIso(u.version.effective_at),
-                        FormatLocalIso(u.version.effective_at), it->second, u.version.contract)
-            .Run();
-    if (s.ok()) s = InsertHourly(slots, version.LastInsertId(), u.key.day, u.version.values);
+    std::int64_t id = 0;
+    s = InsertVersion(st, u, it->second, &id);
   }
   return s;
 }
 
 }  // namespace
+
+Status InsertReferenceVersion(sqlite3* db, const ReferenceUpdate& u, std::int64_t programme_row,
+                              std::int64_t* id) {
+  VersionStatements st;
+  Statement link;
+  Status s = Prepare(db, &st);
+  if (s.ok()) s = InsertVersion(st, u, programme_row, id);
+  if (s.ok() && u.version.override_id != 0) {
+    s = Statement::Prepare(db,
+        "INSERT INTO override_versions (override_id, reference_id) VALUES (?, ?)", &link);
+    if (s.ok()) s = link.BindAll(u.version.override_id, *id).Run();
+  }
+  return s;
+}
 
 Status WriteDeclaration(sqlite3* db, const DeclarationEnvelope& env,
                         const DeclarationResult& result, std::int64_t* declaration_id) {
@@ -233,11 +265,11 @@ Status SetAppliedAt(sqlite3* db, std::int64_t seq, Instant applied_at) {
 Status InsertShortage(sqlite3* db, const Shortage& sh) {
   Statement st;
   Status s = Statement::Prepare(db,
-      "INSERT INTO shortages (gas_day, mesh, declared_at, declared_at_local) "
-      "VALUES (?, ?, ?, ?)", &st);
+      "INSERT INTO shortages (gas_day, mesh, declared_at, declared_at_local, cancels) "
+      "VALUES (?, ?, ?, ?, ?)", &st);
   if (s.ok()) {
     s = st.BindAll(sh.gas_day.Iso(), TextOrNull(sh.mesh), FormatUtcIso(sh.declared_at),
-                   FormatLocalIso(sh.declared_at)).Run();
+                   FormatLocalIso(sh.declared_at), sh.cancels).Run();
   }
   return s;
 }

@@ -19,6 +19,12 @@ Status InsertPublication(sqlite3* db, const Publication& p, std::int64_t* seq);
 // Rewrites the applied_at of the stored publication `seq`.
 Status SetAppliedAt(sqlite3* db, std::int64_t seq, Instant applied_at);
 
+// A shortage or its end (s.cancels).
 Status InsertShortage(sqlite3* db, const Shortage& s);
+
+// One reference version made by programmes.id `programme_row`, linked to
+// its override when u.version.override_id is set; sets *id, its seq.
+Status InsertReferenceVersion(sqlite3* db, const ReferenceUpdate& u, std::int64_t programme_row,
+                              std::int64_t* id);
 
 }  // namespace flexmail::store

@@ -169,6 +169,7 @@ std::string CommentOf(const ProgrammeResult& r) {
   for (const auto& v : r.violations) {
     if (!out.empty()) out += " ; ";
     out += CodeText(v.code, FormatSlotHours(v.slots));
+    if (!v.detail.empty()) out += " : " + v.detail;
   }
   return out;
 }

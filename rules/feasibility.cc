@@ -67,6 +67,23 @@ Instant BudgetReferenceInstant(AbsSlot c) {
   return SlotStart(DayOfAbsSlot(c), IndexOfAbsSlot(c)) - std::chrono::milliseconds{1};
 }
 
+std::string ShortageDetail() {
+  return "pénurie de flexibilité en cours, déclarée par le gestionnaire de réseau pour cette "
+         "journée gazière";
+}
+
+std::string GreyDetail(const AppliedIndicators& indicators) {
+  std::string grey;
+  for (IndicatorKind k : kAllIndicators) {
+    if (indicators.Get(k).status != Light::kGrey) continue;
+    if (!grey.empty()) grey += ", ";
+    grey += k == IndicatorKind::kQMinus  ? "Q → Q-"
+            : k == IndicatorKind::kQPlus ? "Q → Q+"
+                                         : "flexibilité partielle";
+  }
+  return "indicateur de flexibilité gris (" + grey + ")";
+}
+
 FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in) {
   static const ReferenceHistory kEmpty;
   FeasibilityInput local = in;
@@ -83,7 +100,8 @@ FeasibilityResult EvaluateFeasibility(const FeasibilityInput& in) {
   if (in.shortage || in.indicators.AnyGrey()) {
     out.path = FeasibilityPath::kShortage;
     out.accepted = false;
-    out.violations.push_back({Code::HMS_PROFILE_NOT_RESPECT_GRAY_INDICATOR, {}});
+    out.violations.push_back({Code::HMS_PROFILE_NOT_RESPECT_GRAY_INDICATOR, {},
+                              in.shortage ? ShortageDetail() : GreyDetail(in.indicators)});
     return out;
   }
   if (out.window_first > out.window_last) {

@@ -14,7 +14,15 @@ namespace flexmail {
 struct Violation {
   Code code;
   std::vector<int> slots;  // slot indices of day D (empty for GREY / tolerance)
+  // What the code alone does not say, in French, for the shipper: whether a
+  // GRAY_INDICATOR refusal comes from a declared shortage or from a GREY
+  // indicator. Empty for the other codes.
+  std::string detail = {};
 };
+
+// The French precisions of an HMS_PROFILE_NOT_RESPECT_GRAY_INDICATOR refusal.
+std::string ShortageDetail();
+std::string GreyDetail(const AppliedIndicators& indicators);
 
 enum class FeasibilityPath {
   kEarly,        // received before (D-1) 01:00: accepted, nothing consulted

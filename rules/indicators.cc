@@ -1,6 +1,8 @@
 #include "rules/indicators.h"
 
 #include <algorithm>
+#include <set>
+#include <tuple>
 
 namespace flexmail {
 namespace {
@@ -140,10 +142,48 @@ AppliedIndicators IndicatorsAt(std::string_view mesh, const std::vector<Publicat
 
 bool ShortageInForce(const std::vector<Shortage>& shortages, GasDay day, std::string_view mesh,
                      Instant t) {
-  if (t < EarlyLimit(day)) return false;
-  return std::any_of(shortages.begin(), shortages.end(), [&](const Shortage& s) {
-    return s.gas_day == day && (s.mesh.empty() || s.mesh == mesh) && s.declared_at <= t;
-  });
+  return t >= EarlyLimit(day) && ShortageDeclared(shortages, day, mesh, t);
+}
+
+namespace {
+
+// The last record (by declared_at, then seq) at or before t for `day`
+// covering `mesh`; null when none.
+const Shortage* LastCovering(const std::vector<Shortage>& shortages, GasDay day,
+                             std::string_view mesh, Instant t) {
+  const Shortage* last = nullptr;
+  for (const Shortage& s : shortages) {
+    if (s.gas_day != day || !(s.mesh.empty() || s.mesh == mesh) || s.declared_at > t) continue;
+    if (!last || std::tie(last->declared_at, last->seq) < std::tie(s.declared_at, s.seq))
+      last = &s;
+  }
+  return last;
+}
+
+}  // namespace
+
+bool ShortageDeclared(const std::vector<Shortage>& shortages, GasDay day, std::string_view mesh,
+                      Instant t) {
+  const Shortage* last = LastCovering(shortages, day, mesh, t);
+  return last && !last->cancels;
+}
+
+std::vector<StandingShortage> StandingShortages(const std::vector<Shortage>& shortages,
+                                                const std::vector<std::string>& meshes,
+                                                GasDay from, Instant t) {
+  std::set<GasDay> days;
+  for (const Shortage& s : shortages) {
+    if (!(s.gas_day < from)) days.insert(s.gas_day);
+  }
+  std::vector<StandingShortage> out;
+  for (GasDay day : days) {
+    for (const std::string& mesh : meshes) {
+      const Shortage* last = LastCovering(shortages, day, mesh, t);
+      if (!last || last->cancels) continue;
+      out.push_back({day, mesh, last, std::max(last->declared_at, EarlyLimit(day))});
+    }
+  }
+  return out;
 }
 
 }  // namespace flexmail

@@ -86,16 +86,41 @@ Instant AppliedAt(const Publication& p, const Publication* previous, std::chrono
 AppliedIndicators IndicatorsAt(std::string_view mesh, const std::vector<Publication>& pubs,
                                Instant t, std::chrono::minutes delay, Light fallback);
 
+// A dispatcher's declaration of a shortage, or of its end (`cancels`).
 struct Shortage {
   GasDay gas_day;
   std::string mesh;  // empty: every mesh
   Instant declared_at{};
+  bool cancels = false;   // the end of the shortage, from declared_at on
+  std::int64_t seq = 0;   // ledger order; breaks ties of declared_at
 };
 
 // True when a shortage refuses programmes for (day, mesh) received at t:
-// declared at or before t, for that day, for that mesh or for all meshes,
-// and t is at or after (D-1) 01:00.
+// t is at or after (D-1) 01:00, and of the records for that day that cover
+// the mesh (its own or every mesh) made at or before t, the last (by
+// declared_at, then seq) declares a shortage. So an end for every mesh ends
+// them all, an end for one mesh leaves the others in shortage, and a
+// shortage declared again after its end is in force again.
 bool ShortageInForce(const std::vector<Shortage>& shortages, GasDay day, std::string_view mesh,
                      Instant t);
+// The same whatever t is relative to (D-1) 01:00: the records alone say a
+// shortage of (day, mesh) stands at t. An empty mesh asks about the
+// records for every mesh only.
+bool ShortageDeclared(const std::vector<Shortage>& shortages, GasDay day, std::string_view mesh,
+                      Instant t);
+
+// A shortage standing at t (ShortageDeclared) on one mesh, with the record
+// that declared it, for `indicators show`.
+struct StandingShortage {
+  GasDay gas_day;
+  std::string mesh;         // the mesh concerned
+  const Shortage* record;   // its declaration, in `shortages` (mesh empty: every mesh)
+  Instant refuses_from{};   // the later of that record and (D-1) 01:00
+};
+// Per gas day from `from` on and per mesh of `meshes`, the shortages
+// standing at t, by day then mesh order.
+std::vector<StandingShortage> StandingShortages(const std::vector<Shortage>& shortages,
+                                                const std::vector<std::string>& meshes,
+                                                GasDay from, Instant t);
 
 }  // namespace flexmail

@@ -11,6 +11,10 @@ bool EffectiveBefore(const ReferenceVersion& a, const ReferenceVersion& b) {
 
 }  // namespace
 
+bool AllNull(const Hourly& values) {
+  return std::none_of(values.begin(), values.end(), [](const auto& v) { return v.has_value(); });
+}
+
 ReferenceHistory::ReferenceHistory(std::vector<ReferenceVersion> versions)
     : versions_(std::move(versions)) {
   std::sort(versions_.begin(), versions_.end(), EffectiveBefore);
@@ -28,7 +32,7 @@ const ReferenceVersion* ReferenceHistory::InForceAt(Instant t) const {
 }
 
 Hourly Rebuild(const ReferenceVersion* previous, const Hourly& values, GasDay day, Instant t) {
-  if (!previous || t < GasDayStart(day)) return values;
+  if (!previous || t < GasDayStart(day) || AllNull(previous->values)) return values;
   // Declared during D: past hours keep the previous reference (§6-§8).
   const AbsSlot current = CurrentSlotOf(t);
   Hourly out = previous->values;

@@ -18,6 +18,11 @@ struct ReferenceVersion {
   Hourly values{};          // null: never declared (only before the first c)
   std::string programme_id; // the accepted programme that produced it
   std::string contract;
+  // Set by a dispatcher's override (0: by an automatic acceptance). A
+  // withdrawal is an override into REFUSED: it put back what stood without
+  // programme_id instead of applying it.
+  std::int64_t override_id = 0;
+  bool withdrawal = false;
 };
 
 // Every version of one (site, day), in effect order.
@@ -37,7 +42,10 @@ class ReferenceHistory {
 
 // The values the reference takes when a programme with `values` is accepted
 // at t for `day` (RULES §6): in full before D 06:00 or with no previous
-// reference; otherwise from the current slot onwards.
+// reference (nor one whose every hour is null: what a withdrawal leaves
+// when it takes back the only programme); otherwise from the current slot
+// onwards.
+bool AllNull(const Hourly& values);
 Hourly Rebuild(const ReferenceVersion* previous, const Hourly& values, GasDay day, Instant t);
 
 // Reference value used in comparisons, in exact thousandths: null counts

@@ -265,6 +265,21 @@ TEST_F(IndicatorsTest, InForceValueAndNextChangeOnlyToday) {
   EXPECT_EQ(body.find("class=\"now\""), std::string::npos);
 }
 
+TEST_F(IndicatorsTest, AnEndedShortageStopsWhereItEnded) {
+  // Given a shortage of every mesh ended for ME0005 only, ME0005's band stops at the end (marked) while ME0008's runs on, and "now" after the end says no shortage for ME0005.
+  Declare(D(), "", "12-03 09:00");
+  ASSERT_TRUE(ledger_->DeclareShortage({D(), "ME0005", Paris("12-03 11:00"), true}).ok());
+  const IndicatorsDayData d = Gather(D(), Paris("12-03 12:00"));
+  ASSERT_EQ(d.meshes[0].shortages.size(), 1u);
+  EXPECT_EQ(d.meshes[0].shortages[0].ended, Paris("12-03 11:00"));
+  EXPECT_FALSE(d.meshes[1].shortages[0].ended);
+  const std::string body = IndicatorsBody(d);
+  EXPECT_EQ(Count(body, "Fin de la pénurie le "), 1);
+  EXPECT_EQ(Count(body, " jusqu&#39;au "), 1) << body;
+  EXPECT_EQ(Count(body, "Pénurie : <strong>en vigueur</strong>"), 1);
+  EXPECT_EQ(Count(body, "<li>Pénurie : aucune</li>"), 1);
+}
+
 TEST_F(IndicatorsTest, ShortagesOfTheMeshAndOfEveryMesh) {
   // Given a shortage of every mesh, one of ME0008 declared the day before, and one of another day, each mesh gets those for it, applying from when the rules start refusing.
   Declare(D(), "", "12-03 09:00");

@@ -144,7 +144,8 @@ const char* const kAllTables[] = {
     "declarations",       "declaration_files", "diagnostics",     "programmes",
     "programme_slots",    "programme_violations", "reference_versions", "reference_slots",
     "indicator_publications", "shortages",     "messages",        "outbox",
-    "polls",                  "canary_probes",  "tls_certificates", nullptr};
+    "polls",                  "canary_probes",  "tls_certificates", "overrides",
+    "override_versions",      nullptr};
 
 long TotalRows(const RawDb& raw) {
   long n = 0;

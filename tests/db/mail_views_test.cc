@@ -89,7 +89,10 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
 // (tls_certificates), 9 (the canary), 8 (polls.needs_operator), 6
 // (authentication) and 5 (RULES §9, judged_at) add, taken away to make an
 // older ledger.
-constexpr const char* kUndoMigrations5To12 =
+constexpr const char* kUndoMigrations5To13 =
+    "DROP VIEW v_overrides; DROP VIEW v_programmes; DROP VIEW v_shortages; "
+    "DROP TABLE override_versions; DROP TABLE overrides; "
+    "DROP TRIGGER reference_versions_from_accepted; ALTER TABLE shortages DROP COLUMN cancels; "
     "DROP TABLE ledger_instance; DROP INDEX outbox_by_state; "
     "DROP INDEX messages_auth_temperrors; DROP TABLE tls_certificates; "
     "DROP VIEW v_canary; DROP TABLE canary_probes; "
@@ -241,7 +244,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
@@ -263,7 +266,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP TABLE outbox; DROP TABLE messages; "
@@ -293,7 +296,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To12, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "

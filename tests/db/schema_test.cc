@@ -17,7 +17,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
-  EXPECT_EQ(LatestSchemaVersion(), 12);
+  EXPECT_EQ(LatestSchemaVersion(), 13);
 
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
@@ -29,7 +29,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   EXPECT_EQ(raw.One("SELECT group_concat(name, ' ') FROM "
                     "(SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name)"),
             "v_canary v_declarations v_errors v_indicators v_messages v_outbox v_outbox_pending "
-            "v_polls v_programme_hours v_programmes v_reference_current v_reference_history "
+            "v_overrides v_polls v_programme_hours v_programmes v_reference_current v_reference_history "
             "v_shortages");
   EXPECT_EQ(TotalRows(raw), 0);
 }
@@ -130,11 +130,14 @@ TEST(SchemaTest, UpgradingAVersion11LedgerDrawsAnInstanceId) {
   }
   std::unique_ptr<Ledger> ledger;
   ASSERT_TRUE(Ledger::Open(path, &ledger).ok());
-  EXPECT_EQ(ledger->schema_version(), 12);
+  EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
   EXPECT_TRUE(IsInstanceId(ledger->instance_id())) << ledger->instance_id();
   RawDb raw(path);
   EXPECT_EQ(raw.One("SELECT instance_id FROM ledger_instance"), ledger->instance_id());
   EXPECT_EQ(raw.One("SELECT count(*) FROM shortages"), "1");
+  // Migration 13: the shortage written before ends of shortages existed is
+  // a shortage, not an end.
+  EXPECT_EQ(raw.One("SELECT action FROM v_shortages"), "SHORTAGE");
 }
 
 TEST(SchemaTest, ReportsAFileThatIsNotADatabase) {

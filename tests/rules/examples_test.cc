@@ -354,7 +354,10 @@ TEST_F(Examples, I_Shortage) {
       EXPECT_EQ(p.path, FeasibilityPath::kShortage);
       EXPECT_EQ(test::CodesOf(p.violations),
                 std::vector<Code>{Code::HMS_PROFILE_NOT_RESPECT_GRAY_INDICATOR});
-      EXPECT_EQ(p.comment, "Le programme est rejeté dû à une pénurie de Flexibilité");
+      EXPECT_EQ(p.comment,
+                "Le programme est rejeté dû à une pénurie de Flexibilité : pénurie de "
+                "flexibilité en cours, déclarée par le gestionnaire de réseau pour cette "
+                "journée gazière");
     } else {
       EXPECT_TRUE(p.accepted);
     }

@@ -291,6 +291,8 @@ TEST(Feasibility, ShortageGreyAndEarlyOrder) {
   ASSERT_EQ(r.violations.size(), 1u);
   EXPECT_EQ(r.violations[0].code, Code::HMS_PROFILE_NOT_RESPECT_GRAY_INDICATOR);
   EXPECT_TRUE(r.violations[0].slots.empty());
+  // The shipper is told which: a GREY indicator, not a declared shortage.
+  EXPECT_EQ(r.violations[0].detail, "indicateur de flexibilité gris (Q → Q-)");
 
   e.lights = Lights(kGreen, kGreen, kGreen);
   e.shortage = true;
@@ -298,6 +300,9 @@ TEST(Feasibility, ShortageGreyAndEarlyOrder) {
   r = e.Run();
   EXPECT_FALSE(r.accepted);
   EXPECT_EQ(r.path, FeasibilityPath::kShortage);
+  ASSERT_EQ(r.violations.size(), 1u);
+  EXPECT_EQ(r.violations[0].detail, ShortageDetail());
+  EXPECT_NE(r.violations[0].detail.find("pénurie de flexibilité en cours"), std::string::npos);
 
   e.t = Dm1(0, 59, 59, 999);
   e.lights = Lights(kGrey, kGrey, kGrey);
