@@ -163,18 +163,20 @@ Json VerdictJson(const Verdict& v, const std::string& sender, const Referential&
   return out;
 }
 
+Json OverrideJson(const OverrideRecord& o) {
+  return {{"id", o.id},
+          {"replaces", o.accepted ? "REFUSED" : "ACCEPTED"},
+          {"status", o.accepted ? "ACCEPTED" : "REFUSED"},
+          {"reason", o.reason},
+          {"by", o.decided_by},
+          {"effectiveAt", FormatLocalIso(o.effective_at)},
+          {"recordedAt", FormatLocalIso(o.recorded_at)},
+          {"referenceSeq", o.reference_seq ? Json(o.reference_seq) : Json(nullptr)}};
+}
+
 Json OverridesJson(const StoredProgramme& p) {
   Json list = Json::array();
-  for (const auto& o : p.overrides) {
-    list.push_back({{"id", o.id},
-                    {"replaces", o.accepted ? "REFUSED" : "ACCEPTED"},
-                    {"status", o.accepted ? "ACCEPTED" : "REFUSED"},
-                    {"reason", o.reason},
-                    {"by", o.decided_by},
-                    {"effectiveAt", FormatLocalIso(o.effective_at)},
-                    {"recordedAt", FormatLocalIso(o.recorded_at)},
-                    {"referenceSeq", o.reference_seq ? Json(o.reference_seq) : Json(nullptr)}});
-  }
+  for (const auto& o : p.overrides) list.push_back(OverrideJson(o));
   return list;
 }
 

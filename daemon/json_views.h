@@ -27,6 +27,7 @@ Json SiteIndicatorsJson(const Site& site, const std::vector<Publication>& pubs, 
 // A stored programme's overrides, oldest first (`report --json`, `override
 // --json` prints one of them with the programme's identity).
 Json OverridesJson(const StoredProgramme& p);
+Json OverrideJson(const OverrideRecord& o);
 // One shortage in force for `indicators show --json`.
 Json StandingShortageJson(const StandingShortage& sh);
 // The object `submit --json` and `check --json` print: outcome, errors,

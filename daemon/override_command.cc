@@ -128,19 +128,17 @@ Ledger::OverrideReplyOf ReplyFor(Context& c, const Basis& b, Instant now) {
   };
 }
 
-Json OverrideJson(const StoredProgramme& p, const OverrideRecord& o, const OutboxItem& reply) {
-  return {{"id", o.id},
-          {"hmsProfileId", p.result.raw_id},
-          {"siteId", p.result.id.site},
-          {"gasDay", p.result.id.day.Iso()},
-          {"replaces", o.accepted ? "REFUSED" : "ACCEPTED"},
-          {"status", o.accepted ? "ACCEPTED" : "REFUSED"},
-          {"reason", o.reason},
-          {"by", o.decided_by},
-          {"effectiveAt", FormatLocalIso(o.effective_at)},
-          {"recordedAt", FormatLocalIso(o.recorded_at)},
-          {"referenceSeq", o.reference_seq ? Json(o.reference_seq) : Json(nullptr)},
-          {"replyMessageId", reply.raw.empty() ? Json(nullptr) : Json(reply.message_id)}};
+// The override's own keys (OverrideJson) with the programme's identity
+// after its id, and the reply's Message-ID.
+Json CommandJson(const StoredProgramme& p, const OverrideRecord& o, const OutboxItem& reply) {
+  Json out = {{"id", o.id},
+              {"hmsProfileId", p.result.raw_id},
+              {"siteId", p.result.id.site},
+              {"gasDay", p.result.id.day.Iso()}};
+  const Json own = OverrideJson(o);  // items() must not outlive it
+  for (const auto& [key, value] : own.items()) out[key] = value;
+  out["replyMessageId"] = reply.raw.empty() ? Json(nullptr) : Json(reply.message_id);
+  return out;
 }
 
 void PrintOverride(std::ostream& os, const StoredProgramme& p, const OverrideRecord& o,
@@ -191,7 +189,7 @@ int CmdOverride(Context& c, const OverrideArgs& a) {
   Status s = c.ledger.RecordOverride(BasisOf(b), &o, ReferenceOf(b, o), ReplyFor(c, b, now), &reply);
   if (!s.ok()) return Internal(c, s);
   if (a.json) {
-    c.out << OverrideJson(b.programme, o, reply).dump(2) << "\n";
+    c.out << CommandJson(b.programme, o, reply).dump(2) << "\n";
   } else {
     PrintOverride(c.out, b.programme, o, reply);
   }

@@ -91,6 +91,10 @@ TEST_F(OverrideTest, AcceptedFromTheCurrentSlotThenBack) {
   EXPECT_EQ(o["replaces"], "REFUSED");
   EXPECT_EQ(o["status"], "ACCEPTED");
   EXPECT_EQ(o["by"], "J. Dupont");
+  EXPECT_EQ(o["hmsProfileId"], kV2);
+  EXPECT_EQ(o["siteId"], "LI0001");
+  EXPECT_EQ(o["gasDay"], "2026-12-03");
+  EXPECT_EQ(o["replyMessageId"].get<std::string>().rfind("<override-1.", 0), 0u) << o;
   EXPECT_FALSE(o["referenceSeq"].is_null());
   // 10:30 is in slot 4 (10h00): the hours before keep the old reference.
   EXPECT_EQ(desk.Reference("2026-12-03T10:29:59"), Split(0, 100, 100));
