@@ -1,6 +1,7 @@
 // The real `flexmail` binary against the real Dovecot and Postfix of the mail
 // stack: a shipper's email answered end to end, reception order and instant,
-// outages of either server, and a mailbox recreated under a new UIDVALIDITY.
+// outages of either server, a mailbox recreated under a new UIDVALIDITY, and
+// a dispatcher's override answered in the shipper's thread.
 // Results are read from the ledger (read-only) and from the mailboxes over
 // IMAPS, never from the daemon's own account of them alone.
 #include <gtest/gtest.h>
@@ -82,6 +83,40 @@ TEST_F(DaemonScenario, AnswersAnEmailSubmittedThroughPostfix) {
   ASSERT_TRUE(daemon_->Stop());
   EXPECT_EQ(WaitForReplies(1, 1s).size(), 1u);
   EXPECT_EQ(bed_->LogCount("flexmail stopped"), 1) << Logs();
+}
+
+// A dispatcher overrules an accepted programme from the command line while
+// the daemon runs: the daemon mails the shipper a French answer threaded to
+// the original through Postfix, and the reference loses the programme.
+TEST_F(DaemonScenario, AnOverrideIsAnsweredInTheShippersThread) {
+  const GasDay day = GasDay::FromToday(10);
+  const std::string id = "override-" + day.Compact() + "@example.test";
+  const std::string programme = day.Compact() + "-LI0001-GFQUIMP01-1";
+  ASSERT_TRUE(daemon_->Start());
+  ASSERT_EQ(SendAsShipper(stack_, ShipperEmail({id, day, 1})).code, CURLE_OK) << Logs();
+  ASSERT_EQ(WaitForReplies(1, 20s).size(), 1u) << Logs();
+  auto before = CliJson({"reference", "--site", "LI0001", "--gas-day", day.Iso(), "--json"});
+  EXPECT_EQ(before["hourlyQuantities"][0]["quantity"], 100.0);
+
+  auto o = CliJson({"override", programme, "--status", "REFUSED", "--reason",
+                    "débit non confirmé par téléphone", "--by", "dispatching", "--json"});
+  EXPECT_EQ(o["status"], "REFUSED");
+  EXPECT_FALSE(o["referenceSeq"].is_null()) << o.dump(2);
+  std::vector<ReceivedMail> replies = WaitForReplies(2, 20s);
+  ASSERT_EQ(replies.size(), 2u) << Logs();
+  const ReceivedMail& answer = replies[1];
+  EXPECT_EQ(answer.in_reply_to, Bracketed(id));
+  EXPECT_EQ(answer.message_id, o["replyMessageId"]);
+  EXPECT_TRUE(EndsWith(answer.subject, "REFUS\xC3\x89 apr\xC3\xA8s r\xC3\xA9vision"))
+      << answer.subject;
+  EXPECT_EQ(answer.auto_submitted, "auto-replied");
+  // Received before D 06:00: the whole day goes back to what stood before
+  // the programme, nothing.
+  auto after = CliJson({"reference", "--site", "LI0001", "--gas-day", day.Iso(), "--json"});
+  EXPECT_EQ(after["hourlyQuantities"][0]["quantity"], 0.0);
+  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM v_overrides WHERE status = 'REFUSED'"), 1);
+  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM programmes WHERE status = 'ACCEPTED'"), 1);
+  ASSERT_TRUE(daemon_->Stop());
 }
 
 // Messages seeded out of file-name order are processed in INTERNALDATE order
