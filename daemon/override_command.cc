@@ -160,11 +160,13 @@ void PrintOverride(std::ostream& os, const StoredProgramme& p, const OverrideRec
 
 int CmdOverride(Context& c, const OverrideArgs& a) {
   OverrideRecord o;
+  // One reading of the clock: --at left out is now, never after it.
   const Instant now = c.clock.Now();
+  o.effective_at = now;
   if (!ParseStatus(c, a.status, &o.accepted) ||
       !CheckTyped(c, "--reason", a.reason, kMaxReasonBytes) ||
       !CheckTyped(c, "--by", a.by, kMaxNameBytes) ||
-      !ResolveInstant(c, a.at, "--at", &o.effective_at))
+      (!a.at.empty() && !ResolveInstant(c, a.at, "--at", &o.effective_at)))
     return kExitUsage;
   Basis b;
   if (int rc = ReadBasis(c, a.programme_id, &b); rc != kExitOk) return rc;
