@@ -113,7 +113,9 @@ std::string Programmes(const DeclarationDetail& d) {
          std::to_string(p.result.line) + "</td><td>" +
          SiteDayLink(p.result.id.site, p.result.id.day.Iso()) + "</td><td>" +
          (s.accepted ? "ACCEPTÉ" : "REFUSÉ") +
-         (s.superseded ? " (remplacé par une version supérieure)" : "") + "</td><td>" + codes +
+         (s.superseded ? " (remplacé par une version supérieure)" : "") +
+         (s.override_note.empty() ? "" : "<br><strong>" + Escape(s.override_note) + "</strong>") +
+         "</td><td>" + codes +
          "</td><td>" + Escape(s.comment) + "</td></tr>\n";
   }
   return b + "</table>\n";

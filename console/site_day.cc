@@ -97,6 +97,12 @@ SiteDayProgramme ProgrammeSummary(const StoredProgramme& p) {
   out.accepted = p.result.accepted;
   out.superseded = p.result.superseded;
   out.comment = p.result.comment;
+  if (!p.overrides.empty()) {
+    const OverrideRecord& o = p.overrides.back();
+    out.override_note = std::string("révisé : ") + (o.accepted ? "ACCEPTÉ" : "REFUSÉ") +
+                        " depuis " + FormatShortLocal(o.effective_at) + " par " + o.decided_by +
+                        " — " + o.reason;
+  }
   for (const auto& v : p.result.violations) {
     std::string code(CodeName(v.code));
     if (!v.slots.empty()) code += " (" + FormatSlotHours(v.slots) + ")";
@@ -195,6 +201,7 @@ void ProgrammeList(const SiteDayData& d, std::string* out) {
     *out += "<li><strong>" + Escape(p.id) + "</strong> reçu le " +
             Escape(FormatShortLocal(p.received_at)) + " : " + (p.accepted ? "ACCEPTÉ" : "REFUSÉ");
     if (p.superseded) *out += " (remplacé par une version supérieure)";
+    if (!p.override_note.empty()) *out += " · <strong>" + Escape(p.override_note) + "</strong>";
     for (const auto& code : p.codes) *out += " · <code>" + Escape(code) + "</code>";
     if (!p.comment.empty()) *out += " — " + Escape(p.comment);
     *out += "</li>\n";

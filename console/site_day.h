@@ -32,6 +32,9 @@ struct SiteDayProgramme {
   bool superseded = false;
   std::vector<std::string> codes;  // "HMS_PROFILE_NOT_RESPECT_Q0_DELAY (14h00, 15h00)"
   std::string comment;             // the French explanation stored with it
+  // The dispatcher's last override, in French ("révisé : ACCEPTÉ depuis
+  // … par … — motif"); empty when none. Operator text: escape it.
+  std::string override_note;
 };
 
 struct SiteDayData {

@@ -239,6 +239,30 @@ TEST_F(DeclarationPagesTest, PageShowsEverythingEscaped) {
   EXPECT_FALSE(Has(b, "<img"));
 }
 
+TEST_F(DeclarationPagesTest, PageShowsTheDispatchersOverrideEscaped) {
+  // Given a refused programme a dispatcher overrode into ACCEPTED with a reason holding markup, the declaration page and the site-day's list show the override, escaped, beside the automatic verdict.
+  const std::int64_t id = Submitted(Utc(2026, 12, 3, 9));
+  std::vector<StoredProgramme> refused;
+  ASSERT_TRUE(ledger_->ProgrammesOf(SiteDay{"LI0001", D()}, &refused).ok());
+  ASSERT_EQ(refused.size(), 1u);
+  OverrideRecord o;
+  o.programme_row = refused[0].row_id;
+  o.accepted = true;
+  o.reason = kScript;
+  o.decided_by = "J. Dupont";
+  o.effective_at = o.recorded_at = Utc(2026, 12, 3, 10);
+  OutboxItem none;
+  ASSERT_TRUE(ledger_->RecordOverride({SiteDay{"LI0001", D()}, 0, 0}, &o, std::nullopt,
+                                      [](const OverrideRecord&, OutboxItem*) { return Status::Ok(); },
+                                      &none).ok());
+  HttpResponse r = Get("/declarations/" + std::to_string(id));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(Has(r.body, "REFUSÉ<br><strong>révisé : ACCEPTÉ depuis ")) << r.body;
+  EXPECT_TRUE(Has(r.body, " par J. Dupont — " + std::string(kEscapedScript) + "</strong>"))
+      << r.body;
+  EXPECT_FALSE(Has(r.body, "<script"));
+}
+
 TEST_F(DeclarationPagesTest, SubmittedDeclarationHasNoMessageNorReply) {
   // Given a declaration from `submit`, its page lists its programmes with their codes and says there is no message nor reply instead of linking; both downloads are 404 saying why.
   const std::int64_t id = Submitted(Utc(2026, 12, 3, 8));
