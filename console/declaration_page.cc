@@ -194,10 +194,23 @@ std::string Replies(const DeclarationDetail& d) {
   return b;
 }
 
+// People's notes (`flexmail annotate`), in the order written.
+std::string Notes(const DeclarationDetail& d) {
+  if (d.annotations.empty()) return "";
+  std::string b = "<h2>Notes (" + std::to_string(d.annotations.size()) +
+                  ")</h2>\n<table>\n<tr><th>Écrite le</th><th>Par</th><th>Note</th></tr>\n";
+  for (const AnnotationRecord& a : d.annotations) {
+    b += "<tr><td>" + Escape(FormatShortLocal(a.written_at)) + "</td><td>" +
+         Escape(a.written_by) + "</td><td>" + Escape(a.text) + "</td></tr>\n";
+  }
+  return b + "</table>\n";
+}
+
 HttpResponse DeclarationPage(const DeclarationDetail& d) {
   HttpResponse r;
   r.body = Layout("Déclaration n° " + std::to_string(d.declaration.id),
-                  Facts(d) + Programmes(d) + Diagnostics(d, Severity::kError, "Erreurs") +
+                  Facts(d) + Notes(d) + Programmes(d) +
+                      Diagnostics(d, Severity::kError, "Erreurs") +
                       Diagnostics(d, Severity::kWarning, "Avertissements") + Replies(d));
   return r;
 }

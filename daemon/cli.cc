@@ -68,6 +68,16 @@ void AddShortage(CLI::App& app, ShortageArgs* a, Action* act) {
   });
 }
 
+void AddAnnotate(CLI::App& app, AnnotateArgs* a, Action* act) {
+  auto* cmd = app.add_subcommand("annotate", "Add a note to a declaration (never changed after)");
+  cmd->add_option("declaration", a->declaration_id, "The declaration's id (see report)")
+      ->required();
+  cmd->add_option("--text", a->text, "The note, e.g. what was confirmed by phone")->required();
+  cmd->add_option("--by", a->by, "Who writes it")->required();
+  cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->callback([a, act] { *act = [a](Context& c) { return CmdAnnotate(c, *a); }; });
+}
+
 void AddOverride(CLI::App& app, OverrideArgs* a, Action* act) {
   auto* cmd = app.add_subcommand(
       "override", "Record the dispatcher's decision on an integrated programme, answer the "
@@ -196,6 +206,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   ShowIndicatorsArgs show;
   ShortageArgs shortage;
   OverrideArgs override_args;
+  AnnotateArgs annotate;
   SiteDayArgs reference, programs;
   IngestArgs ingest;
   RunArgs run;
@@ -209,6 +220,7 @@ int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& e
   AddIndicators(app, &publish, &show, &action);
   AddShortage(app, &shortage, &action);
   AddOverride(app, &override_args, &action);
+  AddAnnotate(app, &annotate, &action);
   AddSiteDay(app, "reference", "The reference programme in force (rebuiltHmsProfile)", true,
              &reference, CmdReference, &action);
   AddSiteDay(app, "programs", "Every programme of a site and gas day (hmsProfile)", false,

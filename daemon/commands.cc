@@ -1,5 +1,6 @@
 #include "daemon/commands.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -62,6 +63,20 @@ Status ShortageToEnd(Context& c, const Shortage& end, bool* in_force) {
 int Internal(Context& c, const Status& s) {
   c.err << "flexmail: " << s.ToString() << "\n";
   return kExitInternal;
+}
+
+bool CheckOperatorText(Context& c, const char* option, const std::string& text,
+                       size_t max_bytes) {
+  const bool blank = text.find_first_not_of(" \t") == std::string::npos;
+  const bool control = std::any_of(text.begin(), text.end(), [](char ch) {
+    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
+  });
+  if (blank || control || text.size() > max_bytes) {
+    c.err << "flexmail: " << option << ": expected a non-empty text on one line, at most "
+          << max_bytes << " bytes, without control characters\n";
+    return false;
+  }
+  return true;
 }
 
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out) {

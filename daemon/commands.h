@@ -59,6 +59,15 @@ struct OverrideArgs {
 };
 int CmdOverride(Context& c, const OverrideArgs& a);
 
+// `annotate DECLARATION_ID`: a person's note on a declaration
+// (annotate_command.cc).
+struct AnnotateArgs {
+  std::int64_t declaration_id = 0;
+  std::string text, by;
+  bool json = false;
+};
+int CmdAnnotate(Context& c, const AnnotateArgs& a);
+
 struct SiteDayArgs {
   std::string site, gas_day, at;
   bool json = false;
@@ -145,6 +154,11 @@ int CmdReport(Context& c, const ReportArgs& a);
 int Internal(Context& c, const Status& s);
 
 // Helpers shared by commands: each writes the usage error and returns false.
+// Text an operator typed, to be stored, printed and mailed: not blank, at
+// most max_bytes, on one line without control characters (it may not forge
+// lines of a reply or of a table).
+bool CheckOperatorText(Context& c, const char* option, const std::string& text,
+                       size_t max_bytes);
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);
 bool ResolveGasDay(Context& c, const std::string& text, GasDay* out);
 bool ResolveSite(Context& c, const std::string& id, const Site** out);

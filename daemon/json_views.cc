@@ -174,6 +174,18 @@ Json OverrideJson(const OverrideRecord& o) {
           {"referenceSeq", o.reference_seq ? Json(o.reference_seq) : Json(nullptr)}};
 }
 
+Json AnnotationsJson(const std::vector<AnnotationRecord>& notes) {
+  Json list = Json::array();
+  for (const auto& a : notes) {
+    list.push_back({{"id", a.id},
+                    {"declarationId", a.declaration_id},
+                    {"writtenAt", FormatLocalIso(a.written_at)},
+                    {"by", a.written_by},
+                    {"text", a.text}});
+  }
+  return list;
+}
+
 Json OverridesJson(const StoredProgramme& p) {
   Json list = Json::array();
   for (const auto& o : p.overrides) list.push_back(OverrideJson(o));

@@ -28,6 +28,8 @@ Json SiteIndicatorsJson(const Site& site, const std::vector<Publication>& pubs, 
 // --json` prints one of them with the programme's identity).
 Json OverridesJson(const StoredProgramme& p);
 Json OverrideJson(const OverrideRecord& o);
+// People's notes on a declaration, in the order written.
+Json AnnotationsJson(const std::vector<AnnotationRecord>& notes);
 // One shortage in force for `indicators show --json`.
 Json StandingShortageJson(const StandingShortage& sh);
 // The object `submit --json` and `check --json` print: outcome, errors,

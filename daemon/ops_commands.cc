@@ -90,6 +90,10 @@ int CmdReport(Context& c, const ReportArgs& a) {
   if (!ResolveGasDay(c, a.gas_day, &day)) return kExitUsage;
   std::vector<StoredDeclaration> decls;
   Status s = c.ledger.DeclarationsOn(day, &decls);
+  std::map<std::int64_t, std::vector<AnnotationRecord>> notes;
+  for (size_t i = 0; s.ok() && i < decls.size(); ++i) {
+    s = c.ledger.AnnotationsOf(decls[i].id, &notes[decls[i].id]);
+  }
   std::vector<StoredProgramme> progs;
   for (const auto& site : c.config.referential.sites()) {
     if (!s.ok()) break;
@@ -108,7 +112,8 @@ int CmdReport(Context& c, const ReportArgs& a) {
                     {"authentication",
                      d.auth_method.empty()
                          ? Json(nullptr)
-                         : Json{{"method", d.auth_method}, {"result", d.auth_result}}}});
+                         : Json{{"method", d.auth_method}, {"result", d.auth_result}}},
+                    {"annotations", AnnotationsJson(notes[d.id])}});
     }
     for (const auto& p : progs) {
       Json j = HmsProfileJson(p.result, p.judged_at, c.config.referential);
@@ -128,6 +133,7 @@ int CmdReport(Context& c, const ReportArgs& a) {
             std::to_string(d.warning_count)});
   }
   td.Print(c.out);
+  PrintAnnotations(c.out, notes);
   c.out << "\nProgrammes for gas day " << day.Iso() << ":\n";
   Table tp({"PROGRAMME", "RECEIVED", "STATUS", "COMMENT"});
   for (const auto& p : progs) {

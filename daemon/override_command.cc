@@ -16,22 +16,6 @@ namespace {
 constexpr size_t kMaxReasonBytes = 1000;
 constexpr size_t kMaxNameBytes = 200;
 
-// Text an operator typed, to be stored, printed and mailed: not empty, not
-// too long, on one line without control characters (a reason may not forge
-// lines of the reply).
-bool CheckTyped(Context& c, const char* option, const std::string& text, size_t max_bytes) {
-  const bool blank = text.find_first_not_of(" \t") == std::string::npos;
-  const bool control = std::any_of(text.begin(), text.end(), [](char ch) {
-    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-  });
-  if (blank || control || text.size() > max_bytes) {
-    c.err << "flexmail: " << option << ": expected a non-empty text on one line, at most "
-          << max_bytes << " bytes, without control characters\n";
-    return false;
-  }
-  return true;
-}
-
 bool ParseStatus(Context& c, const std::string& text, bool* accepted) {
   if (text != "ACCEPTED" && text != "REFUSED") {
     c.err << "flexmail: --status: \"" << text << "\": expected ACCEPTED or REFUSED\n";
@@ -101,7 +85,8 @@ Ledger::OverrideBasis BasisOf(const Basis& b) {
   Ledger::OverrideBasis out;
   out.key = {b.programme.result.id.site, b.programme.result.id.day};
   if (!b.programme.overrides.empty()) out.last_override = b.programme.overrides.back().id;
-  for (const auto& v : b.history.versions()) out.last_reference = std::max(out.last_reference, v.seq);
+  for (const auto& v : b.history.versions())
+    out.last_reference = std::max(out.last_reference, v.seq);
   return out;
 }
 
@@ -164,8 +149,8 @@ int CmdOverride(Context& c, const OverrideArgs& a) {
   const Instant now = c.clock.Now();
   o.effective_at = now;
   if (!ParseStatus(c, a.status, &o.accepted) ||
-      !CheckTyped(c, "--reason", a.reason, kMaxReasonBytes) ||
-      !CheckTyped(c, "--by", a.by, kMaxNameBytes) ||
+      !CheckOperatorText(c, "--reason", a.reason, kMaxReasonBytes) ||
+      !CheckOperatorText(c, "--by", a.by, kMaxNameBytes) ||
       (!a.at.empty() && !ResolveInstant(c, a.at, "--at", &o.effective_at)))
     return kExitUsage;
   Basis b;
@@ -188,7 +173,8 @@ int CmdOverride(Context& c, const OverrideArgs& a) {
   o.decided_by = a.by;
   o.recorded_at = now;
   OutboxItem reply;
-  Status s = c.ledger.RecordOverride(BasisOf(b), &o, ReferenceOf(b, o), ReplyFor(c, b, now), &reply);
+  Status s =
+      c.ledger.RecordOverride(BasisOf(b), &o, ReferenceOf(b, o), ReplyFor(c, b, now), &reply);
   if (!s.ok()) return Internal(c, s);
   if (a.json) {
     c.out << CommandJson(b.programme, o, reply).dump(2) << "\n";

@@ -143,6 +143,21 @@ void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& progra
   t.Print(os);
 }
 
+void PrintAnnotations(std::ostream& os,
+                      const std::map<std::int64_t, std::vector<AnnotationRecord>>& notes) {
+  Table t({"DECLARATION", "WRITTEN", "BY", "NOTE"});
+  bool any = false;
+  for (const auto& [id, list] : notes) {
+    for (const auto& a : list) {
+      t.Add({std::to_string(id), FormatLocalIso(a.written_at), a.written_by, a.text});
+      any = true;
+    }
+  }
+  if (!any) return;
+  os << "\nNotes:\n";
+  t.Print(os);
+}
+
 void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing) {
   if (standing.empty()) {
     os << "No shortage in force\n";

@@ -1,6 +1,8 @@
 // Human output of the commands: aligned tables, one block per topic.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <ostream>
 #include <vector>
 
@@ -20,6 +22,9 @@ void PrintIndicators(std::ostream& os, const std::vector<const Site*>& sites,
 std::string StoredStatusText(const StoredProgramme& p);
 // The dispatcher's overrides of `programmes`, nothing when there is none.
 void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& programmes);
+// People's notes per declaration id; nothing when there is none.
+void PrintAnnotations(std::ostream& os,
+                      const std::map<std::int64_t, std::vector<AnnotationRecord>>& notes);
 void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing);
 
 }  // namespace flexmail

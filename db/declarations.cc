@@ -44,6 +44,7 @@ Status Ledger::Declaration(std::int64_t id, bool* found, DeclarationDetail* out)
     if (s.ok()) s = store::ReadProgrammesOf(db_, id, &out->programmes);
     if (s.ok()) s = MessageOfDeclaration(id, false, &out->has_message, &out->message);
     if (s.ok()) s = RepliesToDeclaration(id, &out->replies);
+    if (s.ok()) s = AnnotationsOf(id, &out->annotations);
     return s;
   });
 }

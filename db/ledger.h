@@ -54,6 +54,15 @@ struct OverrideRecord {
   std::int64_t reference_seq = 0;  // the reference version it made; 0: none
 };
 
+// A person's note on a declaration (`flexmail annotate`), never changed.
+struct AnnotationRecord {
+  std::int64_t id = 0;              // filled when stored
+  std::int64_t declaration_id = 0;
+  std::string text;
+  std::string written_by;
+  Instant written_at{};
+};
+
 // A programme as stored, with its verdict (for `programs` and reports).
 struct StoredProgramme {
   std::int64_t row_id = 0;  // programmes.id
@@ -159,6 +168,7 @@ struct DeclarationDetail {
   bool has_message = false;                 // false for `submit`
   MessageRecord message;                    // the email that carried it, raw left out
   std::vector<OutboxItem> replies;          // its answers, raw included, in queue order
+  std::vector<AnnotationRecord> annotations;  // people's notes, in the order written
 };
 
 // The leaf certificate a mail server showed when flexmail last connected,
@@ -272,6 +282,13 @@ class Ledger {
   // The integrated programme `hms_profile_id`; *found false when none.
   Status ProgrammeByProfileId(const std::string& hms_profile_id, bool* found,
                               StoredProgramme* out);
+
+  // --- Notes (`flexmail annotate`) ---------------------------------------
+  // Stores the note (a->id set); kNotFound when the declaration does
+  // not exist.
+  Status Annotate(AnnotationRecord* a);
+  // The notes of declaration `id`, in the order written.
+  Status AnnotationsOf(std::int64_t id, std::vector<AnnotationRecord>* out);
 
   // --- Overrides (`flexmail override`) ----------------------------------
   // What an override was decided against; recording fails with kTransient

@@ -213,7 +213,8 @@ const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         DeclarationKeySql(), kJudgedAtSql, AuthenticationSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
                                         CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql(),
-                                        LedgerInstanceSql(), DispatchSql()};
+                                        LedgerInstanceSql(), DispatchSql(),
+                                        AnnotationsSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

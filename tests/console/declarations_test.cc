@@ -263,6 +263,21 @@ TEST_F(DeclarationPagesTest, PageShowsTheDispatchersOverrideEscaped) {
   EXPECT_FALSE(Has(r.body, "<script"));
 }
 
+TEST_F(DeclarationPagesTest, PageShowsNotesEscaped) {
+  // Given two notes on a declaration, one holding markup, its page lists both in the order written, escaped.
+  const std::int64_t id = Submitted(Utc(2026, 12, 3, 9));
+  EXPECT_FALSE(Has(Get("/declarations/" + std::to_string(id)).body, "<h2>Notes"));
+  for (const char* text : {"confirmé par téléphone avec M. X à 10h32", kScript}) {
+    AnnotationRecord a{0, id, text, "J. Dupont", Utc(2026, 12, 3, 10)};
+    ASSERT_TRUE(ledger_->Annotate(&a).ok());
+  }
+  const std::string b = Get("/declarations/" + std::to_string(id)).body;
+  EXPECT_TRUE(Has(b, "<h2>Notes (2)</h2>")) << b;
+  EXPECT_LT(b.find("confirmé par téléphone"), b.find(kEscapedScript));
+  EXPECT_TRUE(Has(b, "<td>J. Dupont</td><td>" + std::string(kEscapedScript) + "</td>")) << b;
+  EXPECT_FALSE(Has(b, "<script"));
+}
+
 TEST_F(DeclarationPagesTest, SubmittedDeclarationHasNoMessageNorReply) {
   // Given a declaration from `submit`, its page lists its programmes with their codes and says there is no message nor reply instead of linking; both downloads are 404 saying why.
   const std::int64_t id = Submitted(Utc(2026, 12, 3, 8));

@@ -204,6 +204,50 @@ TEST_F(OverrideTest, TheLedgerKeepsEveryOverride) {
   sqlite3_close(db);
 }
 
+// A note on a declaration: stored as written with who and when, shown by
+// report (text and JSON) and v_annotations, never changed.
+TEST_F(OverrideTest, NotesAreKeptAndShown) {
+  desk.clock.now = At("2026-12-03T10:32:00");
+  Json note = desk.RunJson({"annotate", "2", "--text", "confirmé par téléphone avec M. X à 10h32",
+                            "--by", "J. Dupont"});
+  EXPECT_EQ(note["declarationId"], 2);
+  EXPECT_EQ(note["writtenAt"], "2026-12-03T10:32:00.000+01:00");
+  EXPECT_EQ(note["by"], "J. Dupont");
+  ASSERT_EQ(desk.Run({"annotate", "2", "--text", "rappel prévu à 11h", "--by", "A. Martin"}), 0);
+  Json report = desk.RunJson({"report", "--gas-day", "2026-12-03"});
+  const Json* v2 = nullptr;
+  for (const auto& d : report["declarations"]) {
+    if (d["declarationId"] == 2) v2 = &d;
+    else EXPECT_EQ(d["annotations"], Json::array()) << d;
+  }
+  ASSERT_NE(v2, nullptr) << report;
+  ASSERT_EQ((*v2)["annotations"].size(), 2u);
+  EXPECT_EQ((*v2)["annotations"][0]["text"], "confirmé par téléphone avec M. X à 10h32");
+  EXPECT_EQ((*v2)["annotations"][1]["by"], "A. Martin");
+  ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
+  EXPECT_NE(desk.out.find("Notes:"), std::string::npos) << desk.out;
+  EXPECT_NE(desk.out.find("rappel prévu à 11h"), std::string::npos) << desk.out;
+  // Mistakes: exit 2, nothing stored.
+  EXPECT_EQ(desk.Run({"annotate", "99", "--text", "x", "--by", "y"}), 2);
+  EXPECT_NE(desk.err.find("no such declaration"), std::string::npos) << desk.err;
+  EXPECT_EQ(desk.Run({"annotate", "2", "--text", "", "--by", "y"}), 2);
+  EXPECT_EQ(desk.Run({"annotate", "2", "--text", "a\tb", "--by", "y"}), 2);
+  EXPECT_EQ(desk.Run({"annotate", "2", "--text", std::string(2001, 'x'), "--by", "y"}), 2);
+  EXPECT_NE(desk.err.find("at most 2000 bytes"), std::string::npos) << desk.err;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(desk.bed.database().c_str(), &db), SQLITE_OK);
+  for (const char* sql : {"UPDATE annotations SET text = 'x'", "DELETE FROM annotations"}) {
+    EXPECT_NE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
+  }
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM v_annotations WHERE declaration = 2", -1,
+                               &st, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
 // A shortage refuses with its own words, `indicators show` lists it, and
 // once ended programmes are judged normally again.
 TEST(Shortage, EndedProgrammesAreJudgedNormally) {

@@ -145,7 +145,7 @@ const char* const kAllTables[] = {
     "programme_slots",    "programme_violations", "reference_versions", "reference_slots",
     "indicator_publications", "shortages",     "messages",        "outbox",
     "polls",                  "canary_probes",  "tls_certificates", "overrides",
-    "override_versions",      nullptr};
+    "override_versions",      "annotations",    nullptr};
 
 long TotalRows(const RawDb& raw) {
   long n = 0;

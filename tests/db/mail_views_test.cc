@@ -89,7 +89,8 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
 // (tls_certificates), 9 (the canary), 8 (polls.needs_operator), 6
 // (authentication) and 5 (RULES §9, judged_at) add, taken away to make an
 // older ledger.
-constexpr const char* kUndoMigrations5To13 =
+constexpr const char* kUndoMigrations5To14 =
+    "DROP VIEW v_annotations; DROP TABLE annotations; "
     "DROP VIEW v_overrides; DROP VIEW v_programmes; DROP VIEW v_shortages; "
     "DROP TABLE override_versions; DROP TABLE overrides; "
     "DROP TRIGGER reference_versions_from_accepted; ALTER TABLE shortages DROP COLUMN cancels; "
@@ -244,7 +245,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion4) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To14, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(), "PRAGMA user_version = 4", nullptr, nullptr, nullptr),
               SQLITE_OK);
   }
@@ -266,7 +267,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion2) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To14, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP VIEW v_outbox; DROP VIEW v_outbox_pending; "
                            "DROP TABLE outbox; DROP TABLE messages; "
@@ -296,7 +297,7 @@ TEST(MailSchemaTest, UpgradesALedgerOfVersion3) {
   ledger.reset();
   {
     RawDb raw(path);
-    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To13, nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw.get(), kUndoMigrations5To14, nullptr, nullptr, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(raw.get(),
                            "DROP INDEX messages_declared_once; "
                            "ALTER TABLE messages DROP COLUMN declaration_key; "

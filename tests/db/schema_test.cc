@@ -17,7 +17,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
-  EXPECT_EQ(LatestSchemaVersion(), 13);
+  EXPECT_EQ(LatestSchemaVersion(), 14);
 
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
@@ -28,9 +28,9 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   }
   EXPECT_EQ(raw.One("SELECT group_concat(name, ' ') FROM "
                     "(SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name)"),
-            "v_canary v_declarations v_errors v_indicators v_messages v_outbox v_outbox_pending "
-            "v_overrides v_polls v_programme_hours v_programmes v_reference_current v_reference_history "
-            "v_shortages");
+            "v_annotations v_canary v_declarations v_errors v_indicators v_messages v_outbox "
+            "v_outbox_pending v_overrides v_polls v_programme_hours v_programmes "
+            "v_reference_current v_reference_history v_shortages");
   EXPECT_EQ(TotalRows(raw), 0);
 }
 

@@ -1,0 +1,45 @@
+// Migration 14: the dispatcher's notes on declarations (`flexmail annotate`).
+#include "db/schema.h"
+
+namespace flexmail {
+namespace {
+
+constexpr std::string_view kAnnotationsSql = R"sql(
+-- A note a person adds to a declaration ("confirmé par téléphone avec
+-- M. X à 10h32"): who, when, what. Never changed nor deleted: a correction
+-- is another note.
+CREATE TABLE annotations (
+  id               INTEGER PRIMARY KEY,
+  declaration_id   INTEGER NOT NULL REFERENCES declarations (id),
+  text             TEXT NOT NULL CHECK (text <> ''),
+  written_by       TEXT NOT NULL CHECK (written_by <> ''),
+  written_at       TEXT NOT NULL CHECK (written_at LIKE '____-__-__T__:__:__.___Z'),
+  written_at_local TEXT NOT NULL CHECK (written_at_local LIKE '____-__-__T__:__:__.___+__:__')
+);
+CREATE INDEX annotations_by_declaration ON annotations (declaration_id, id);
+
+CREATE TRIGGER annotations_never_updated BEFORE UPDATE ON annotations
+BEGIN
+  SELECT RAISE(ABORT, 'a note is never changed: add another');
+END;
+CREATE TRIGGER annotations_never_deleted BEFORE DELETE ON annotations
+BEGIN
+  SELECT RAISE(ABORT, 'a note is never deleted: add another');
+END;
+
+-- Every note, by declaration then in the order written.
+CREATE VIEW v_annotations AS
+SELECT a.id,
+       a.declaration_id AS declaration,
+       a.written_at_local AS written,
+       a.written_by,
+       a.text
+  FROM annotations a
+ ORDER BY a.declaration_id, a.id;
+)sql";
+
+}  // namespace
+
+std::string_view AnnotationsSql() { return kAnnotationsSql; }
+
+}  // namespace flexmail
