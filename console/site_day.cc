@@ -148,6 +148,11 @@ Status GatherSiteDay(Ledger& ledger, const Referential& ref, const std::string& 
     d.tolerance_pct = terms->tolerance_pct;
   }
   AddSeries(history, programmes, &d.chart);
+  if (const StoredProgramme* last = LastDeclared(programmes)) {
+    d.tech_qmin = last->result.tech_qmin;
+    d.tech_qmax = last->result.tech_qmax;
+    d.tech_from = last->result.raw_id;
+  }
   std::set<std::pair<int, int>> seen;
   for (const auto& p : programmes) {
     d.programmes.push_back(ProgrammeSummary(p));
@@ -167,6 +172,10 @@ void Heading(const SiteDayData& d, std::string* out) {
     *out += " · contrat " + Escape(d.contract) + " : qmin " + FormatKwh(d.chart.qmin.value_or(0)) +
             " kWh, qmax " + FormatKwh(d.chart.qmax.value_or(0)) + " kWh, tolérance " +
             FormatKwh(d.tolerance_pct.value_or(0)) + " %";
+  }
+  if (d.tech_qmin) {
+    *out += " · bornes techniques déclarées en dernier (" + Escape(d.tech_from) + ") : qmin " +
+            FormatKwh(*d.tech_qmin) + " kWh, qmax " + FormatKwh(d.tech_qmax.value_or(0)) + " kWh";
   }
   *out += "</p>\n";
 }

@@ -46,6 +46,10 @@ struct SiteDayData {
   std::string contract;  // whose bounds are drawn; empty when none applies
   std::optional<double> tolerance_pct;
   std::vector<SiteDayProgramme> programmes;  // by version
+  // The technical hourly bounds as last declared (LastDeclared), and by
+  // which programme; unset when none.
+  std::optional<double> tech_qmin, tech_qmax;
+  std::string tech_from;
   int reference_versions = 0;
   ChartData chart;  // series: reference versions (oldest first), then programmes
 };

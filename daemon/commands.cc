@@ -234,12 +234,18 @@ int CmdReference(Context& c, const SiteDayArgs& a) {
     return kExitUsage;
   key.site = site->id;
   ReferenceHistory history;
+  std::vector<StoredProgramme> same_day;
   Status s = c.ledger.ReferenceHistoryOf(key, &history);
+  if (s.ok()) s = c.ledger.ProgrammesOf(key, &same_day);
   if (!s.ok()) return Internal(c, s);
+  const StoredProgramme* bounds = LastDeclared(same_day);
   if (a.json) {
-    PrintJson(c, RebuiltJson(key, history, t, c.config.referential));
+    Json j = RebuiltJson(key, history, t, c.config.referential);
+    AddTechnicalBounds(bounds, &j);
+    PrintJson(c, j);
   } else {
     PrintReference(c.out, key, history, t);
+    PrintTechnicalBounds(c.out, bounds);
   }
   return kExitOk;
 }

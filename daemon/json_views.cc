@@ -163,6 +163,12 @@ Json VerdictJson(const Verdict& v, const std::string& sender, const Referential&
   return out;
 }
 
+void AddTechnicalBounds(const StoredProgramme* last, Json* out) {
+  (*out)["technicalQMin"] = last ? Json(last->result.tech_qmin) : Json(nullptr);
+  (*out)["technicalQMax"] = last ? Json(last->result.tech_qmax) : Json(nullptr);
+  (*out)["technicalBoundsFrom"] = last ? Json(last->result.raw_id) : Json(nullptr);
+}
+
 Json OverrideJson(const OverrideRecord& o) {
   return {{"id", o.id},
           {"replaces", o.accepted ? "REFUSED" : "ACCEPTED"},

@@ -28,6 +28,10 @@ Json SiteIndicatorsJson(const Site& site, const std::vector<Publication>& pubs, 
 // --json` prints one of them with the programme's identity).
 Json OverridesJson(const StoredProgramme& p);
 Json OverrideJson(const OverrideRecord& o);
+// Adds technicalQMin, technicalQMax (kWh/h) and technicalBoundsFrom (the
+// programme that declared them) to a (site, day)'s object: LastDeclared's,
+// or nulls.
+void AddTechnicalBounds(const StoredProgramme* last, Json* out);
 // People's notes on a declaration, in the order written.
 Json AnnotationsJson(const std::vector<AnnotationRecord>& notes);
 // One shortage in force for `indicators show --json`.

@@ -95,10 +95,12 @@ int CmdReport(Context& c, const ReportArgs& a) {
     s = c.ledger.AnnotationsOf(decls[i].id, &notes[decls[i].id]);
   }
   std::vector<StoredProgramme> progs;
+  std::vector<StoredProgramme> bounds;  // per site, the programme that declared them last
   for (const auto& site : c.config.referential.sites()) {
     if (!s.ok()) break;
     std::vector<StoredProgramme> one;
     s = c.ledger.ProgrammesOf(SiteDay{site.id, day}, &one);
+    if (const StoredProgramme* last = LastDeclared(one)) bounds.push_back(*last);
     progs.insert(progs.end(), one.begin(), one.end());
   }
   if (!s.ok()) return Internal(c, s);
@@ -120,7 +122,14 @@ int CmdReport(Context& c, const ReportArgs& a) {
       j["overrides"] = OverridesJson(p);
       jp.push_back(std::move(j));
     }
-    c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp}}.dump(2) << "\n";
+    Json jb = Json::array();
+    for (const auto& p : bounds) {
+      Json b = {{"hmsSiteId", p.result.id.site}};
+      AddTechnicalBounds(&p, &b);
+      jb.push_back(std::move(b));
+    }
+    c.out << Json{{"gasDay", day.Iso()}, {"declarations", jd}, {"hmsProfiles", jp},
+                  {"technicalBounds", jb}}.dump(2) << "\n";
     return kExitOk;
   }
   c.out << "Declarations received during gas day " << day.Iso() << ":\n";
@@ -142,6 +151,15 @@ int CmdReport(Context& c, const ReportArgs& a) {
   }
   tp.Print(c.out);
   PrintOverrides(c.out, progs);
+  if (!bounds.empty()) {
+    c.out << "\nTechnical bounds, as last declared:\n";
+    Table tb({"SITE", "QMIN", "QMAX", "FROM"});
+    for (const auto& p : bounds) {
+      tb.Add({p.result.id.site, FormatQuantity(p.result.tech_qmin),
+              FormatQuantity(p.result.tech_qmax), p.result.raw_id});
+    }
+    tb.Print(c.out);
+  }
   return kExitOk;
 }
 

@@ -143,6 +143,16 @@ void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& progra
   t.Print(os);
 }
 
+void PrintTechnicalBounds(std::ostream& os, const StoredProgramme* last) {
+  if (!last) {
+    os << "Technical bounds: none declared\n";
+    return;
+  }
+  os << "Technical bounds (last declared, " << last->result.raw_id << "): qMin "
+     << FormatQuantity(last->result.tech_qmin) << ", qMax " << FormatQuantity(last->result.tech_qmax)
+     << " kWh/h\n";
+}
+
 void PrintAnnotations(std::ostream& os,
                       const std::map<std::int64_t, std::vector<AnnotationRecord>>& notes) {
   Table t({"DECLARATION", "WRITTEN", "BY", "NOTE"});

@@ -22,6 +22,8 @@ void PrintIndicators(std::ostream& os, const std::vector<const Site*>& sites,
 std::string StoredStatusText(const StoredProgramme& p);
 // The dispatcher's overrides of `programmes`, nothing when there is none.
 void PrintOverrides(std::ostream& os, const std::vector<StoredProgramme>& programmes);
+// "Technical bounds (last declared, ID): qMin …, qMax … kWh/h" (LastDeclared).
+void PrintTechnicalBounds(std::ostream& os, const StoredProgramme* last);
 // People's notes per declaration id; nothing when there is none.
 void PrintAnnotations(std::ostream& os,
                       const std::map<std::int64_t, std::vector<AnnotationRecord>>& notes);

@@ -78,6 +78,12 @@ struct StoredProgramme {
   }
 };
 
+// The technical hourly bounds of a (site, day) (CSV fields 9-10) as last
+// declared: those of its integrated programme of highest version, accepted
+// or refused (a technically rejected file stores no programme, so its
+// bounds never count); null when it has none. `same_day`: ProgrammesOf.
+const StoredProgramme* LastDeclared(const std::vector<StoredProgramme>& same_day);
+
 // A stored declaration with its outcome (for reports).
 struct StoredDeclaration {
   std::int64_t id = 0;

@@ -6,6 +6,18 @@
 #include "db/reader.h"
 #include "db/sqlite.h"
 
+namespace flexmail {
+
+const StoredProgramme* LastDeclared(const std::vector<StoredProgramme>& same_day) {
+  const StoredProgramme* last = nullptr;
+  for (const auto& p : same_day) {
+    if (!last || last->result.id.version < p.result.id.version) last = &p;
+  }
+  return last;
+}
+
+}  // namespace flexmail
+
 namespace flexmail::store {
 namespace {
 

@@ -116,6 +116,10 @@ TEST_F(SiteDayTest, GathersReferenceVersionsProgrammesAndBounds) {
   EXPECT_EQ(d.chart.windows[0].last, 7);  // 08:05 Paris: 07h00 .. 13h00
   EXPECT_EQ(d.chart.windows[1].first, 5);
   EXPECT_EQ(d.chart.windows[1].last, 11);
+  // The technical bounds as last declared: version 3's, refused or not.
+  EXPECT_EQ(d.tech_from, "20261203-LI0002-GFQUIMP01-3");
+  EXPECT_EQ(d.tech_qmin, 0);
+  EXPECT_EQ(d.tech_qmax, 1000000);
 }
 
 TEST_F(SiteDayTest, BodyHasTitleChartAndOneRowPerSlot) {
@@ -133,6 +137,10 @@ TEST_F(SiteDayTest, BodyHasTitleChartAndOneRowPerSlot) {
   EXPECT_EQ(Count(body, "<th scope=\"col\">"), 6);
   EXPECT_NE(body.find("<td>300\u202f000</td>"), std::string::npos);
   EXPECT_NE(body.find("REFUSÉ"), std::string::npos);
+  EXPECT_NE(body.find("bornes techniques déclarées en dernier (20261203-LI0002-GFQUIMP01-3) : "
+                      "qmin 0 kWh, qmax 1\u202f000\u202f000 kWh"),
+            std::string::npos)
+      << body;
   // The referential's label is escaped, never markup.
   EXPECT_EQ(body.find("<B&C>"), std::string::npos);
   EXPECT_NE(body.find("Quimper &lt;B&amp;C&gt;"), std::string::npos);

@@ -17,6 +17,8 @@ namespace {
 using testing::At;
 using testing::DeclarationEmail;
 using testing::FixedClock;
+using testing::Flat;
+using testing::Line;
 using testing::RunCliIn;
 using testing::Testbed;
 using Json = nlohmann::json;
@@ -246,6 +248,45 @@ TEST_F(OverrideTest, NotesAreKeptAndShown) {
   EXPECT_EQ(sqlite3_column_int(st, 0), 2);
   sqlite3_finalize(st);
   sqlite3_close(db);
+}
+
+// The technical bounds a shipper declares with each programme (CSV fields
+// 9-10) are kept per site and day as last declared, refused programmes
+// included, and shown by reference and report.
+TEST(TechnicalBounds, AsLastDeclared) {
+  Desk desk;
+  Json none = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"});
+  EXPECT_TRUE(none["technicalQMin"].is_null());
+  auto bounded = [](int version, const char* qmin, const char* qmax) {
+    std::string line = Line("20261203", version, Flat("100"));
+    const std::string fixed = ";0;2000000;";
+    line.replace(line.find(fixed), fixed.size(), std::string(";") + qmin + ";" + qmax + ";");
+    return line;
+  };
+  auto v1 = desk.bed.WriteCsv("20261203", {bounded(1, "1000", "150000")}, "20261201120000");
+  ASSERT_EQ(desk.Run({"submit", v1, "--sender", "ops@engie.example", "--received-at",
+                      "2026-12-01T12:00:00"}), 0) << desk.err;
+  // v2 is refused (a shortage) but declares new bounds all the same.
+  ASSERT_EQ(desk.Run({"shortage", "declare", "--gas-day", "2026-12-03", "--at",
+                      "2026-12-02T08:00:00"}), 0);
+  auto v2 = desk.bed.WriteCsv("20261203", {bounded(2, "2000", "120000")}, "20261202120000");
+  Json j2 = desk.RunJson({"submit", v2, "--sender", "ops@engie.example", "--received-at",
+                          "2026-12-02T12:00:00"});
+  EXPECT_EQ(Status(j2), "REFUSED");
+  Json ref = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"});
+  EXPECT_EQ(ref["technicalQMin"], 2000.0);
+  EXPECT_EQ(ref["technicalQMax"], 120000.0);
+  EXPECT_EQ(ref["technicalBoundsFrom"], "20261203-LI0001-GFQUIMP01-2");
+  EXPECT_EQ(ref["hourlyQuantities"][0]["quantity"], 100.0);  // the reference is v1's
+  ASSERT_EQ(desk.Run({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}), 0);
+  EXPECT_NE(desk.out.find("Technical bounds (last declared, 20261203-LI0001-GFQUIMP01-2): qMin "
+                          "2000, qMax 120000 kWh/h"),
+            std::string::npos)
+      << desk.out;
+  Json report = desk.RunJson({"report", "--gas-day", "2026-12-03"});
+  ASSERT_EQ(report["technicalBounds"].size(), 1u) << report;
+  EXPECT_EQ(report["technicalBounds"][0]["hmsSiteId"], "LI0001");
+  EXPECT_EQ(report["technicalBounds"][0]["technicalQMax"], 120000.0);
 }
 
 // A shortage refuses with its own words, `indicators show` lists it, and
