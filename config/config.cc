@@ -12,6 +12,9 @@
 //   partial_flexibility_kwh_per_tranche = 800000 number > 0 (RULES §4.6, B)
 //   indicator_delay_minutes = 23                 integer 0..1440 (RULES §5)
 //   unknown_indicator = "RED"                    GREEN | RED | GREY
+//   max_days_ahead = 3                           integer 1..366: a programme's gas day may
+//                                                be at most this many days after the gas
+//                                                day in progress (RULES §3, GAS_DAY_TOO_FAR)
 //   [[meshes]]                                   at least one
 //   code = "ME0005"                              ME + 4 digits, unique
 //   label = "Bretagne"                           string, not empty
@@ -219,6 +222,7 @@ constexpr Key<RuleSettings> kRulesKeys[] = {
      "800000", Above(0)},
     {"indicator_delay_minutes", &RuleSettings::indicator_delay, "23", Between(0, 1440)},
     {"unknown_indicator", ReadLight, R"("RED")"},
+    {"max_days_ahead", &RuleSettings::max_days_ahead, "3", Between(1, 366)},
 };
 
 constexpr Key<Mesh> kMeshKeys[] = {

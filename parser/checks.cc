@@ -107,6 +107,12 @@ void FieldChecker::BadQuantity(int field, std::string_view text, NumberStatus st
     case NumberStatus::kOutOfRange:
       Fail(field, "nombre trop grand, attendu un nombre inférieur à 1 000 000 000 000 kWh", text);
       return;
+    case NumberStatus::kBadGrouping:
+      Fail(field,
+           "attendu des milliers séparés par une espace insécable (U+00A0 ou U+202F), par "
+           "groupes de 3 chiffres",
+           text);
+      return;
     case NumberStatus::kOk:
     case NumberStatus::kEmpty:
     case NumberStatus::kMalformed:

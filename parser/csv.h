@@ -15,6 +15,10 @@
 // - quoted content is kept as is (spaces included); a quote in the middle of
 //   an unquoted field is an ordinary character;
 // - DECLARATIONS_CCG, UPLOAD and PROD compare case-insensitively;
+// - numbers (qMin, qMax, the 24 values) as spreadsheets write them: an
+//   exponent, a trailing decimal mark, -0 as 0, no-break spaces between
+//   thousands; no ordinary space, second mark, '+', NaN or infinity
+//   (ParseQuantity in parser/values.h);
 // - limits: 16384 bytes per line, 200 errors per file (then one note and
 //   reading stops); a line over 16 MiB stops the reading too;
 // - Diagnostic::file is the attachment name made printable (control

@@ -33,6 +33,8 @@ constexpr std::array kCodes = {
     CodeInfo{Code::HOURS_NOT_BETWEEN_START_END, "HOURS_NOT_BETWEEN_START_END",
              "Programme traitant d'une JG différente de la JG indiquée"},
     CodeInfo{Code::PAST_GAS_DAY, "PAST_GAS_DAY", "Programme traitant d'une JG dans le passé"},
+    CodeInfo{Code::GAS_DAY_TOO_FAR, "GAS_DAY_TOO_FAR",
+             "Programme traitant d'une JG au-delà de l'horizon de déclaration"},
     CodeInfo{Code::BAD_NUMBER_QUANTITIES, "BAD_NUMBER_QUANTITIES",
              "Le programme n'a pas 24 valeurs"},
     CodeInfo{Code::BAD_QUANTITIES, "BAD_QUANTITIES",

@@ -61,6 +61,12 @@ struct RuleSettings {
   double partial_flexibility_kwh_per_tranche = 800000;
   std::chrono::minutes indicator_delay{23};
   Light unknown_indicator = Light::kRed;
+  // The declaration horizon (RULES §3, GAS_DAY_TOO_FAR), in gas days after
+  // the gas day in progress when the declaration is judged: a programme for
+  // gas day D is allowed iff D - that day <= max_days_ahead. 3 is the
+  // contract's chapter 6: sent on D-1, files cover D, D+1 and D+2, that is
+  // one to three days after the day in progress.
+  int max_days_ahead = 3;
 };
 
 class Referential {

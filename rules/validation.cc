@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 
 namespace flexmail {
@@ -122,8 +124,21 @@ void Checker::CheckVersion(const DeclarationFile& f, const ProgrammeLine& pl) {
   }
 }
 
-// §2.5 and PAST_GAS_DAY: every date of the line names the same gas day,
-// and that day is not over.
+// GAS_DAY_TOO_FAR: the contract's files are sent on D-1 for D, D+1 and D+2
+// (chapter 6), so a day further ahead than the horizon is a mistake (a
+// wrong year or month), not an early declaration to accept unchecked.
+// Counted in gas days from the one in progress at the judgement instant:
+// `day` is allowed iff day - today <= max_days_ahead.
+std::optional<std::string> BeyondHorizon(GasDay day, GasDay today, int max_days_ahead) {
+  const GasDay last(today.days() + date::days{max_days_ahead});
+  if (day <= last) return std::nullopt;
+  return CodeText(Code::GAS_DAY_TOO_FAR) + " : JG " + day.French() + ", au plus " +
+         std::to_string(max_days_ahead) + (max_days_ahead == 1 ? " jour" : " jours") +
+         " après la JG en cours (" + today.French() + "), soit jusqu'au " + last.French();
+}
+
+// §2.5, PAST_GAS_DAY and GAS_DAY_TOO_FAR: every date of the line names the
+// same gas day, that day is not over, and it is within the horizon.
 void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
   const GasDay day = pl.id->day;
   std::string found;
@@ -143,6 +158,9 @@ void Checker::CheckDays(const DeclarationFile& f, const ProgrammeLine& pl) {
     Error(Code::PAST_GAS_DAY, f, pl, kFieldDay,
           CodeText(Code::PAST_GAS_DAY) + " : JG " + day.French() + " terminée le " +
               FormatLocalIso(GasDayEnd(day)));
+  }
+  if (auto beyond = BeyondHorizon(day, DayOfAbsSlot(at_.hour), ref_.settings().max_days_ahead)) {
+    Error(Code::GAS_DAY_TOO_FAR, f, pl, kFieldDay, std::move(*beyond));
   }
 }
 

@@ -333,6 +333,7 @@ TEST(ConfigTest, AbsentKeysTakeTheirDefaults) {
   EXPECT_EQ(r.settings().partial_flexibility_kwh_per_tranche, 800000);
   EXPECT_EQ(r.settings().indicator_delay, std::chrono::minutes(23));
   EXPECT_EQ(r.settings().unknown_indicator, Light::kRed);
+  EXPECT_EQ(r.settings().max_days_ahead, 3);
   EXPECT_EQ(r.FindSite("LI0001")->tranches, 1);
   const ContractSite* cs = r.FindContractSite("GFQUIMP01", "LI0001");
   ASSERT_NE(cs, nullptr);
@@ -355,12 +356,14 @@ TEST(ConfigTest, RuleSettingsAreRead) {
   // they should reach RuleSettings.
   std::string text = std::string(kMinimalConfig) +
                      "[rules]\npartial_flexibility_kwh_per_tranche = 750000.5\n"
-                     "indicator_delay_minutes = 0\nunknown_indicator = \"GREEN\"\n";
+                     "indicator_delay_minutes = 0\nunknown_indicator = \"GREEN\"\n"
+                     "max_days_ahead = 1\n";
   Config c;
   ASSERT_TRUE(ParseConfig(text, "f.toml", "", &c).ok());
   EXPECT_EQ(c.referential.settings().partial_flexibility_kwh_per_tranche, 750000.5);
   EXPECT_EQ(c.referential.settings().indicator_delay, std::chrono::minutes(0));
   EXPECT_EQ(c.referential.settings().unknown_indicator, Light::kGreen);
+  EXPECT_EQ(c.referential.settings().max_days_ahead, 1);
 }
 
 TEST(ConfigTest, WholeFloatsAreAcceptedAsIntegers) {

@@ -11,6 +11,7 @@
 #include "daemon/reply.h"
 #include "mail/header.h"
 #include "mail/message.h"
+#include "mail/transfer_encoding.h"
 #include "tests/daemon/testbed.h"
 
 namespace flexmail {
@@ -112,6 +113,36 @@ TEST(Reply, RejectionListsLocatedErrors) {
                       "ligne 2, champ 3 [SENDER_NOT_AUTHORIZED]"),
             std::string::npos)
       << body;
+}
+
+// A programme for a gas day beyond the horizon is a technical rejection,
+// and the French reply queued for the shipper names that day and the last
+// one allowed. Given the file for 03/12/2026 received on 29/11 at 15:00
+// (gas day 29/11, four days before), it is rejected with the default
+// horizon of three days; received the next day, it is integrated.
+TEST(Reply, GasDayBeyondTheHorizonIsRejectedNamingTheDay) {
+  const std::string kMessage =
+      "Programme traitant d'une JG au-delà de l'horizon de déclaration : JG 03/12/2026, au "
+      "plus 3 jours après la JG en cours (29/11/2026), soit jusqu'au 02/12/2026";
+  Replied r = IngestAndReadReply(Fixture("py-alternative-signature.eml"), "2026-11-29T15:00:00");
+  EXPECT_EQ(r.intake.outcome, Outcome::kRejected);
+  EXPECT_EQ(r.reply.subject, "Re: " + r.intake.message.subject + " — rejet technique");
+  ASSERT_EQ(r.json["errors"].size(), 1u) << r.json.dump();
+  EXPECT_EQ(r.json["errors"][0]["code"], "GAS_DAY_TOO_FAR");
+  EXPECT_EQ(r.json["errors"][0]["message"], kMessage);
+  EXPECT_EQ(r.json["errors"][0]["line"], 2);
+  EXPECT_EQ(r.json["errors"][0]["field"], 2);
+  EXPECT_NE(r.body.find("  1. fichier Export_DECLARATIONS_CCG-UPLOAD-20261203_20261202150000.csv, "
+                        "ligne 2, champ 2 [GAS_DAY_TOO_FAR]\n     " + kMessage + "\n"),
+            std::string::npos)
+      << r.body;
+  // The text part as queued in the outbox says the same.
+  EXPECT_NE(DecodeQuotedPrintable(r.item.raw).find(kMessage), std::string::npos) << r.item.raw;
+
+  Replied next_day =
+      IngestAndReadReply(Fixture("py-alternative-signature.eml"), "2026-11-30T15:00:00");
+  EXPECT_EQ(next_day.intake.outcome, Outcome::kIntegrated);
+  EXPECT_EQ(next_day.json["errors"].size(), 0u) << next_day.json.dump();
 }
 
 // Threading headers keep only well-formed ids: a folded Message-ID that

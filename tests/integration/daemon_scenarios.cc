@@ -34,6 +34,9 @@ using ::testing::AssertionSuccess;
 // The worked examples' referential, cut to what the scenarios use: site
 // LI0001 and its shipper, whose address is the stack's ops@example.test. No
 // cc: an address outside example.test would bounce back into the inbox.
+// The scenarios mail programmes for GasDay::FromToday(10) to (29): early,
+// so judged without indicators, and one day each so that no two collide;
+// the horizon is widened to let them in.
 constexpr const char* kReferential = R"(
 [database]
 path = "flexmail.db"
@@ -41,6 +44,7 @@ path = "flexmail.db"
 partial_flexibility_kwh_per_tranche = 800000
 indicator_delay_minutes = 23
 unknown_indicator = "RED"
+max_days_ahead = 60
 [[meshes]]
 code = "ME0005"
 label = "Bretagne"

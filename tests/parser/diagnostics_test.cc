@@ -48,6 +48,12 @@ std::string ValueAt12(const std::string& found) {
          ", trouvé « " + found + " »";
 }
 
+std::string GroupsAt12(const std::string& found) {
+  return "2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : attendu des milliers séparés par une "
+         "espace insécable (U+00A0 ou U+202F), par groupes de 3 chiffres, trouvé « " +
+         found + " »";
+}
+
 std::vector<DiagCase> HeaderCases() {
   const std::string date = "attendu une date JJ/MM/AAAA valide, trouvé ";
   const std::string time = "attendu une heure HHMMSS suivie de 0 à 5 chiffres, trouvé ";
@@ -135,13 +141,29 @@ std::vector<DiagCase> ProgrammeCases() {
       {"value_letters", ProgrammeWith(12, "12a"), {ValueAt12("12a")}},
       {"value_nan", ProgrammeWith(12, "NaN"), {ValueAt12("NaN")}},
       {"value_inf", ProgrammeWith(12, "inf"), {ValueAt12("inf")}},
-      {"value_exponent", ProgrammeWith(12, "1e5"), {ValueAt12("1e5")}},
+      {"value_exponent_without_digits", ProgrammeWith(12, "1e"), {ValueAt12("1e")}},
+      {"value_exponent_alone", ProgrammeWith(12, "e5"), {ValueAt12("e5")}},
+      {"value_exponent_decimal_comma_in_comma_file", ProgrammeWith(12, "\"1,5E+05\"", ','),
+       {"2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : attendu un nombre décimal positif ou "
+        "nul, avec « . » comme séparateur décimal, trouvé « 1,5E+05 »"}},
+      {"value_exponent_overflow", ProgrammeWith(12, "1e999"),
+       {"2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : nombre trop grand, attendu un nombre "
+        "inférieur à 1 000 000 000 000 kWh, trouvé « 1e999 »"}},
+      {"value_negative_exponent_form", ProgrammeWith(12, "-1,5E+02"),
+       {"2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : valeur négative interdite, attendu "
+        "un nombre positif ou nul, trouvé « -1,5E+02 »"}},
       {"value_plus_sign", ProgrammeWith(12, "+5"), {ValueAt12("+5")}},
-      {"value_thousands_space", ProgrammeWith(12, "1 000"), {ValueAt12("1 000")}},
-      {"value_thousands_nbsp", ProgrammeWith(12, "1\xC2\xA0" "000"), {ValueAt12("1\xC2\xA0" "000")}},
+      {"value_plus_alone", ProgrammeWith(12, "+"), {ValueAt12("+")}},
+      {"value_thousands_space", ProgrammeWith(12, "1 000"), {GroupsAt12("1 000")}},
+      {"value_thousands_nbsp_misgrouped", ProgrammeWith(12, "12\xC2\xA0" "34"),
+       {GroupsAt12("12\xC2\xA0" "34")}},
+      {"value_thousands_narrow_nbsp_four_digits", ProgrammeWith(12, "1234\xE2\x80\xAF" "567"),
+       {GroupsAt12("1234\xE2\x80\xAF" "567")}},
+      {"value_thousands_in_fraction", ProgrammeWith(12, "0,123\xC2\xA0" "456"),
+       {GroupsAt12("0,123\xC2\xA0" "456")}},
       {"value_thousands_and_comma", ProgrammeWith(12, "1.000,5"), {ValueAt12("1.000,5")}},
       {"value_leading_mark", ProgrammeWith(12, ".5"), {ValueAt12(".5")}},
-      {"value_trailing_mark", ProgrammeWith(12, "5."), {ValueAt12("5.")}},
+      {"value_quoted_with_spaces", ProgrammeWith(12, "\" 5\""), {ValueAt12(" 5")}},
       {"value_hex", ProgrammeWith(12, "0x10"), {ValueAt12("0x10")}},
       {"value_negative", ProgrammeWith(12, "-5"),
        {"2:12:BAD_FORMAT:champ 12 (valeur horaire 07h00) : valeur négative interdite, attendu "

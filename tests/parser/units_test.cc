@@ -1,10 +1,7 @@
 // The building blocks of the parser on their own: encoding, field
-// splitting, number and time syntax, message text.
+// splitting, time syntax, message text (quantities: quantity_test.cc).
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <charconv>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -165,133 +162,6 @@ TEST(FieldsTest, BlankLines) {
   EXPECT_FALSE(IsBlankLine(";;", '\0'));
   EXPECT_FALSE(IsBlankLine(",,", ';'));
   EXPECT_FALSE(IsBlankLine("\"\"", ';'));
-}
-
-struct NumberCase {
-  const char* text;
-  char sep;
-  NumberStatus status;
-  double value = 0;
-};
-
-// Given every shape of number, only plain non-negative decimals are read.
-TEST(ValuesTest, Quantity) {
-  const NumberCase cases[] = {
-      {"0", ';', NumberStatus::kOk, 0},
-      {"42", ';', NumberStatus::kOk, 42},
-      {"12.5", ';', NumberStatus::kOk, 12.5},
-      {"12,5", ';', NumberStatus::kOk, 12.5},
-      {"12.5", ',', NumberStatus::kOk, 12.5},
-      {"0012,50", ';', NumberStatus::kOk, 12.5},
-      {"123456789012.125", ';', NumberStatus::kOk, 123456789012.125},
-      {"12,5", ',', NumberStatus::kMalformed},
-      {"", ';', NumberStatus::kEmpty},
-      {"-1", ';', NumberStatus::kNegative},
-      {"-1,5", ';', NumberStatus::kNegative},
-      {"-1,5", ',', NumberStatus::kMalformed},
-      {"-", ';', NumberStatus::kMalformed},
-      {"--1", ';', NumberStatus::kMalformed},
-      {"+1", ';', NumberStatus::kMalformed},
-      {"1e3", ';', NumberStatus::kMalformed},
-      {"1E3", ';', NumberStatus::kMalformed},
-      {"nan", ';', NumberStatus::kMalformed},
-      {"NaN", ';', NumberStatus::kMalformed},
-      {"inf", ';', NumberStatus::kMalformed},
-      {"-inf", ';', NumberStatus::kMalformed},
-      {"infinity", ';', NumberStatus::kMalformed},
-      {"1.2.3", ';', NumberStatus::kMalformed},
-      {"1,2,3", ';', NumberStatus::kMalformed},
-      {"1 000", ';', NumberStatus::kMalformed},
-      {".5", ';', NumberStatus::kMalformed},
-      {"5.", ';', NumberStatus::kMalformed},
-      {"0x1A", ';', NumberStatus::kMalformed},
-      {"\xD9\xA3", ';', NumberStatus::kMalformed},  // Arabic-Indic digit three
-  };
-  for (const auto& c : cases) {
-    double v = -1;
-    EXPECT_EQ(ParseQuantity(c.text, c.sep, &v), c.status) << c.text;
-    if (c.status == NumberStatus::kOk) {
-      EXPECT_EQ(v, c.value) << c.text;
-    }
-  }
-}
-
-// Given numbers of 10^12 kWh or more, they are out of range; below that,
-// with either mark and any number of leading zeros, they are read.
-TEST(ValuesTest, QuantityRange) {
-  double v;
-  EXPECT_EQ(ParseQuantity("1" + std::string(400, '0'), ';', &v), NumberStatus::kOutOfRange);
-  EXPECT_EQ(ParseQuantity("1" + std::string(400, '0') + ",5", ';', &v),
-            NumberStatus::kOutOfRange);
-  EXPECT_EQ(ParseQuantity("1000000000000", ';', &v), NumberStatus::kOutOfRange);
-  EXPECT_EQ(ParseQuantity("1000000000000,0", ';', &v), NumberStatus::kOutOfRange);
-  EXPECT_EQ(ParseQuantity("999999999999.999", ';', &v), NumberStatus::kOk);
-  EXPECT_EQ(v, 999999999999.999);
-  EXPECT_EQ(ParseQuantity(std::string(300, '0') + "42,5", ';', &v), NumberStatus::kOk);
-  EXPECT_EQ(v, 42.5);
-}
-
-// Given more than three fractional digits, the value is rounded to the
-// thousandth, half up on the fourth digit (quantities are kept to the Wh).
-TEST(ValuesTest, QuantityRoundedToTheThousandth) {
-  const NumberCase cases[] = {
-      {"0,0001", ';', NumberStatus::kOk, 0},
-      {"0,0004999", ';', NumberStatus::kOk, 0},
-      {"0,0005", ';', NumberStatus::kOk, 0.001},
-      {"2.0005", ';', NumberStatus::kOk, 2.001},
-      {"15236.873333333", ';', NumberStatus::kOk, 15236.873},
-      {"15236,8739", ';', NumberStatus::kOk, 15236.874},
-      {"999999999999.9995", ';', NumberStatus::kOk, 1e12},
-  };
-  for (const auto& c : cases) {
-    double v = -1;
-    EXPECT_EQ(ParseQuantity(c.text, c.sep, &v), c.status) << c.text;
-    EXPECT_EQ(v, c.value) << c.text;
-  }
-  double v = -1;
-  EXPECT_EQ(ParseQuantity("0," + std::string(100, '0') + "1", ';', &v), NumberStatus::kOk);
-  EXPECT_EQ(v, 0);
-}
-
-// The decimal `s` ("123.4567") rounded to three fractional digits, half up,
-// by hand on the digits: the reference the parser is held to.
-std::string RoundedByHand(std::string s) {
-  size_t mark = s.find('.');
-  if (mark == std::string::npos) return s + ".000";
-  std::string frac = s.substr(mark + 1) + "000";
-  std::string digits = s.substr(0, mark) + frac.substr(0, 3);
-  if (frac[3] >= '5') {  // carry
-    int i = static_cast<int>(digits.size()) - 1;
-    while (i >= 0 && digits[i] == '9') digits[i--] = '0';
-    if (i < 0) digits.insert(0, "1"); else ++digits[i];
-  }
-  return digits.substr(0, digits.size() - 3) + "." + digits.substr(digits.size() - 3);
-}
-
-// Given random decimals of up to 12 integer and 6 fractional digits, the
-// value is exactly the double nearest to the decimal rounded by hand, and
-// ToMilli gives back its thousandths exactly (what the rules compare).
-TEST(ValuesTest, QuantityIsTheDecimalToTheThousandth) {
-  std::mt19937_64 rng(42);
-  for (int i = 0; i < 200000; ++i) {
-    int whole = 1 + static_cast<int>(rng() % 12), decimals = static_cast<int>(rng() % 7);
-    std::string s;
-    for (int d = 0; d < whole; ++d) s.push_back(static_cast<char>('0' + rng() % 10));
-    if (decimals) s.push_back('.');
-    for (int d = 0; d < decimals; ++d) s.push_back(static_cast<char>('0' + rng() % 10));
-    std::string rounded = RoundedByHand(s);
-    double expected = -1, got = -2;
-    std::from_chars(rounded.data(), rounded.data() + rounded.size(), expected,
-                    std::chars_format::fixed);
-    ASSERT_EQ(ParseQuantity(s, ';', &got), NumberStatus::kOk) << s;
-    ASSERT_EQ(got, expected) << s;
-    std::string thousandths = rounded;
-    thousandths.erase(thousandths.find('.'), 1);
-    ASSERT_EQ(ToMilli(got), std::stoll(thousandths)) << s;
-    std::replace(s.begin(), s.end(), '.', ',');
-    ASSERT_EQ(ParseQuantity(s, ';', &got), NumberStatus::kOk) << s;
-    ASSERT_EQ(got, expected) << s;
-  }
 }
 
 struct TimeCase {

@@ -168,6 +168,7 @@ const Code kAllCodes[] = {
     Code::VERSION_NOT_INCREMENTED,
     Code::HOURS_NOT_BETWEEN_START_END,
     Code::PAST_GAS_DAY,
+    Code::GAS_DAY_TOO_FAR,
     Code::BAD_NUMBER_QUANTITIES,
     Code::BAD_QUANTITIES,
     Code::EXEDED_QMIN_QMAX,

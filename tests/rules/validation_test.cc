@@ -116,6 +116,8 @@ TEST(Validation, EveryTechnicalCodeTable) {
        Code::HOURS_NOT_BETWEEN_START_END, kFile, 2, 2, true},
       {"gas day over", [](Scenario* s) { s->t = Dp1(6, 0); }, Code::PAST_GAS_DAY, kFile, 2, 2,
        true},
+      {"gas day beyond the horizon", [](Scenario* s) { s->t = test::Cet(2026, 11, 29, 15, 0); },
+       Code::GAS_DAY_TOO_FAR, kFile, 2, 2, true},
       {"23 values (parser)",
        [](Scenario* s) {
          FirstLine(s).values.pop_back();
@@ -157,6 +159,68 @@ TEST(Validation, EveryTechnicalCodeTable) {
       EXPECT_FALSE(e.message.empty());
     }
     EXPECT_TRUE(found) << CodeName(c.code) << " not reported";
+  }
+}
+
+TEST(Validation, HorizonTable) {
+  // A programme's gas day may be at most max_days_ahead gas days after the
+  // one in progress when it is judged (contract chapter 6: sent on D-1 for
+  // D, D+1, D+2); the gas day of reception turns at 06:00, not at midnight.
+  // Beyond it: GAS_DAY_TOO_FAR on field 2, naming the day and the last day
+  // allowed.
+  //
+  // The message for `day`, the horizon ("3 jours"), the gas day in
+  // progress and the last day allowed.
+  auto beyond = [](const char* day, const char* horizon, const char* today, const char* last) {
+    return std::string("Programme traitant d'une JG au-delà de l'horizon de déclaration : JG ") +
+           day + ", au plus " + horizon + " après la JG en cours (" + today +
+           "), soit jusqu'au " + last;
+  };
+  struct Case {
+    const char* what;
+    Instant t;
+    int max_days_ahead;
+    int days_after_d;  // the programme's gas day is D + this
+    std::string message;  // empty: accepted
+  } cases[] = {
+      {"D-1 15:00, for D", Dm1(15, 0), 3, 0, ""},
+      {"D-1 15:00, for D+1", Dm1(15, 0), 3, 1, ""},
+      {"D-1 15:00, for D+2", Dm1(15, 0), 3, 2, ""},
+      {"D-1 15:00, for D+3", Dm1(15, 0), 3, 3,
+       beyond("06/12/2026", "3 jours", "02/12/2026", "05/12/2026")},
+      {"D-1 15:00, for D+30", Dm1(15, 0), 3, 30,
+       beyond("02/01/2027", "3 jours", "02/12/2026", "05/12/2026")},
+      {"D 10:00, intraday for D", OnD(10, 0), 3, 0, ""},
+      {"D 10:00, for D+3", OnD(10, 0), 3, 3, ""},
+      {"D 05:59, still gas day D-1: D+3 too far", OnD(5, 59, 59, 999), 3, 3,
+       beyond("06/12/2026", "3 jours", "02/12/2026", "05/12/2026")},
+      {"D 06:00, gas day D: D+3 allowed", OnD(6, 0), 3, 3, ""},
+      {"max 1, D-1 15:00, for D", Dm1(15, 0), 1, 0, ""},
+      {"max 1, D-1 15:00, for D+1", Dm1(15, 0), 1, 1,
+       beyond("04/12/2026", "1 jour", "02/12/2026", "03/12/2026")},
+      {"max 1, D-1 05:59 (gas day D-2), for D", Dm1(5, 59), 1, 0,
+       beyond("03/12/2026", "1 jour", "01/12/2026", "02/12/2026")},
+      {"max 1, D-1 06:00, for D", Dm1(6, 0), 1, 0, ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    RuleSettings settings;
+    settings.max_days_ahead = c.max_days_ahead;
+    const Referential ref = test::ExamplesReferential(settings);
+    LineSpec l;
+    l.day = GasDay(D().days() + date::days{c.days_after_d});
+    l.values = Flat(100);
+    DeclarationResult r = EvaluateDeclaration(Single(l), test::kQuimperSender, c.t, ref, {});
+    if (c.message.empty()) {
+      EXPECT_TRUE(r.errors.empty()) << r.errors[0].message;
+      EXPECT_EQ(std::string(OutcomeName(r.outcome)), "INTEGRATED");
+      continue;
+    }
+    ASSERT_EQ(test::CodesOf(r.errors), std::vector<Code>{Code::GAS_DAY_TOO_FAR});
+    EXPECT_EQ(r.errors[0].message, c.message);
+    EXPECT_EQ(r.errors[0].file, test::FileNameFor(l.day));
+    EXPECT_EQ(r.errors[0].line, 2);
+    EXPECT_EQ(r.errors[0].field, 2);
   }
 }
 
