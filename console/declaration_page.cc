@@ -194,6 +194,13 @@ std::string Replies(const DeclarationDetail& d) {
   return b;
 }
 
+// The email's own text, as the shipper wrote it (escaped: it is theirs).
+std::string MailText(const DeclarationDetail& d) {
+  if (!d.has_message || d.message.body_text.empty()) return "";
+  return "<h2>Texte du courriel</h2>\n<pre class=\"mail-text\">" + Escape(d.message.body_text) +
+         "</pre>\n";
+}
+
 // People's notes (`flexmail annotate`), in the order written.
 std::string Notes(const DeclarationDetail& d) {
   if (d.annotations.empty()) return "";
@@ -209,7 +216,7 @@ std::string Notes(const DeclarationDetail& d) {
 HttpResponse DeclarationPage(const DeclarationDetail& d) {
   HttpResponse r;
   r.body = Layout("Déclaration n° " + std::to_string(d.declaration.id),
-                  Facts(d) + Notes(d) + Programmes(d) +
+                  Facts(d) + MailText(d) + Notes(d) + Programmes(d) +
                       Diagnostics(d, Severity::kError, "Erreurs") +
                       Diagnostics(d, Severity::kWarning, "Avertissements") + Replies(d));
   return r;

@@ -121,6 +121,8 @@ MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m) {
   r.received_at = in.received_at;
   r.source = in.source;
   r.raw = in.raw;
+  r.body_text = m.body_text;
+  if (m.body_text_truncated) r.body_text += "\n[… texte coupé à 64 Kio]";
   return r;
 }
 

@@ -91,8 +91,13 @@ int CmdReport(Context& c, const ReportArgs& a) {
   std::vector<StoredDeclaration> decls;
   Status s = c.ledger.DeclarationsOn(day, &decls);
   std::map<std::int64_t, std::vector<AnnotationRecord>> notes;
+  std::map<std::int64_t, MessageRecord> mails;  // the email of each, text without bytes
   for (size_t i = 0; s.ok() && i < decls.size(); ++i) {
     s = c.ledger.AnnotationsOf(decls[i].id, &notes[decls[i].id]);
+    bool found = false;
+    MessageRecord m;
+    if (s.ok()) s = c.ledger.MessageOfDeclaration(decls[i].id, false, &found, &m);
+    if (s.ok() && found) mails[decls[i].id] = std::move(m);
   }
   std::vector<StoredProgramme> progs;
   std::vector<StoredProgramme> bounds;  // per site, the programme that declared them last
@@ -115,7 +120,9 @@ int CmdReport(Context& c, const ReportArgs& a) {
                      d.auth_method.empty()
                          ? Json(nullptr)
                          : Json{{"method", d.auth_method}, {"result", d.auth_result}}},
-                    {"annotations", AnnotationsJson(notes[d.id])}});
+                    {"annotations", AnnotationsJson(notes[d.id])},
+                    {"emailText", mails[d.id].body_text.empty() ? Json(nullptr)
+                                                                : Json(mails[d.id].body_text)}});
     }
     for (const auto& p : progs) {
       Json j = HmsProfileJson(p.result, p.judged_at, c.config.referential);
@@ -143,6 +150,7 @@ int CmdReport(Context& c, const ReportArgs& a) {
   }
   td.Print(c.out);
   PrintAnnotations(c.out, notes);
+  PrintEmailTexts(c.out, mails);
   c.out << "\nProgrammes for gas day " << day.Iso() << ":\n";
   Table tp({"PROGRAMME", "RECEIVED", "STATUS", "COMMENT"});
   for (const auto& p : progs) {

@@ -1,7 +1,9 @@
 #include "daemon/text_views.h"
 
 #include <algorithm>
+#include <sstream>
 
+#include "daemon/log.h"
 #include "daemon/table.h"
 
 namespace flexmail {
@@ -166,6 +168,27 @@ void PrintAnnotations(std::ostream& os,
   if (!any) return;
   os << "\nNotes:\n";
   t.Print(os);
+}
+
+void PrintEmailTexts(std::ostream& os, const std::map<std::int64_t, MessageRecord>& mails) {
+  constexpr int kMaxLines = 40;
+  bool any = false;
+  for (const auto& [id, m] : mails) {
+    if (m.body_text.empty()) continue;
+    if (!any) os << "\nEmail texts (as written by the shippers):\n";
+    any = true;
+    os << "Declaration " << id << ", from " << Printable(m.sender, 80) << ":\n";
+    std::istringstream lines(m.body_text);
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      if (++n > kMaxLines) continue;
+      os << "  | " << Printable(line, 200) << "\n";
+    }
+    if (n > kMaxLines) {
+      os << "  (" << n - kMaxLines << " more lines: report --json or the console)\n";
+    }
+  }
 }
 
 void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing) {

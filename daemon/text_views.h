@@ -27,6 +27,9 @@ void PrintTechnicalBounds(std::ostream& os, const StoredProgramme* last);
 // People's notes per declaration id; nothing when there is none.
 void PrintAnnotations(std::ostream& os,
                       const std::map<std::int64_t, std::vector<AnnotationRecord>>& notes);
+// The text of each declaration's email (at most 40 lines each, control
+// characters made visible); nothing when none has one.
+void PrintEmailTexts(std::ostream& os, const std::map<std::int64_t, MessageRecord>& mails);
 void PrintShortages(std::ostream& os, const std::vector<StandingShortage>& standing);
 
 }  // namespace flexmail

@@ -135,6 +135,10 @@ struct MessageRecord {
   std::string auth_result;
   std::string auth_detail;
   std::string shipper;
+  // The message's own text, decoded (ParsedMessage::body_text, with a
+  // French note at the end when cut); empty when it has none or could not
+  // be read (stored as NULL).
+  std::string body_text;
   // Hex SHA-256 naming the declaration the message carries whatever its
   // transport headers (see DeclarationKey in daemon/intake.h); empty when
   // it has none (stored as NULL).

@@ -20,11 +20,11 @@ using store::PositiveOrNull;
 using store::TextOrNull;
 using Mode = sql::Transaction::Mode;
 
-// Column 20 is the raw bytes, or NULL when the caller does not want them.
+// Column 21 is the raw bytes, or NULL when the caller does not want them.
 constexpr std::string_view kSelectMessage =
     "SELECT id, declaration_id, mailbox, validity, mailbox_key, message_id, sha256, sender, "
     "subject, received_at, source, outcome, reason, folder, duplicate_of, declaration_key, "
-    "auth_method, auth_result, auth_detail, shipper, ";
+    "auth_method, auth_result, auth_detail, shipper, body_text, ";
 
 // The condition of the index messages_declared_once, which answers the
 // lookups by declaration key.
@@ -54,7 +54,8 @@ Status MessageFromRow(const Statement& st, MessageRecord* m) {
   m->auth_result = st.Text(17);
   m->auth_detail = st.Text(18);
   m->shipper = st.Text(19);
-  m->raw = st.BlobBytes(20);
+  m->body_text = st.Text(20);  // NULL: stored before texts were kept
+  m->raw = st.BlobBytes(21);
   return s;
 }
 
@@ -97,8 +98,8 @@ Status CheckMessage(MessageRecord* m) {
 constexpr std::string_view kInsertMessage = R"sql(
 INSERT INTO messages (declaration_id, mailbox, validity, mailbox_key, message_id, sha256,
   sender, subject, received_at, received_at_local, source, raw, size, outcome, reason, folder,
-  duplicate_of, declaration_key, auth_method, auth_result, auth_detail, shipper)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
+  duplicate_of, declaration_key, auth_method, auth_result, auth_detail, shipper, body_text)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
 
 Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
   Statement st;
@@ -110,7 +111,8 @@ Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
                  sql::Blob{m.raw}, static_cast<std::int64_t>(m.raw.size()),
                  store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of),
                  TextOrNull(m.declaration_key), TextOrNull(m.auth_method),
-                 TextOrNull(m.auth_result), TextOrNull(m.auth_detail), TextOrNull(m.shipper))
+                 TextOrNull(m.auth_result), TextOrNull(m.auth_detail), TextOrNull(m.shipper),
+                 TextOrNull(m.body_text))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;

@@ -53,7 +53,8 @@ std::string_view LedgerInstanceSql();
 // Overrides of programmes' verdicts and ends of shortages (migration 13),
 // in schema_dispatch.cc.
 std::string_view DispatchSql();
-// Notes on declarations (migration 14), in schema_annotations.cc.
+// Notes on declarations and messages' texts (migration 14), in
+// schema_annotations.cc.
 std::string_view AnnotationsSql();
 // The SQL functions migrations call (flexmail_random_hex), on `db`.
 Status RegisterMigrationFunctions(sqlite3* db);

@@ -1,4 +1,6 @@
-// Migration 14: the dispatcher's notes on declarations (`flexmail annotate`).
+// Migration 14: the dispatcher's notes on declarations (`flexmail annotate`),
+// and the text of each message (where shippers write what the files do not
+// say).
 #include "db/schema.h"
 
 namespace flexmail {
@@ -36,6 +38,22 @@ SELECT a.id,
        a.text
   FROM annotations a
  ORDER BY a.declaration_id, a.id;
+
+-- The message's own text, decoded to UTF-8, at most 64 KiB (NULL: none,
+-- or a message stored before texts were kept).
+ALTER TABLE messages ADD COLUMN body_text TEXT;
+
+-- The text of each message that has one, in reception order.
+CREATE VIEW v_message_texts AS
+SELECT m.id AS message,
+       m.declaration_id AS declaration,
+       m.received_at_local AS received,
+       m.sender,
+       m.subject,
+       m.body_text AS text
+  FROM messages m
+ WHERE m.body_text IS NOT NULL
+ ORDER BY m.received_at, m.id;
 )sql";
 
 }  // namespace

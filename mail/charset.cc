@@ -156,6 +156,15 @@ std::string ReplaceControls(std::string_view utf8) {
   return out;
 }
 
+size_t Utf8Prefix(std::string_view utf8, size_t max_bytes) {
+  if (utf8.size() <= max_bytes) return utf8.size();
+  size_t n = max_bytes;
+  // Back over continuation bytes (10xxxxxx) to the start of the character
+  // that does not fit.
+  while (n > 0 && (static_cast<unsigned char>(utf8[n]) & 0xC0) == 0x80) --n;
+  return n;
+}
+
 void AppendUtf8(char32_t cp, std::string* out) {
   if (cp < 0x80) {
     out->push_back(static_cast<char>(cp));

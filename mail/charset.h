@@ -36,6 +36,10 @@ std::string Latin1ToUtf8(std::string_view bytes);
 // controls and DEL become U+FFFD. REQUIRES: `utf8` is valid UTF-8.
 std::string ReplaceControls(std::string_view utf8);
 
+// The length of the longest prefix of `utf8` of at most max_bytes that
+// does not cut a character in two. REQUIRES: `utf8` is valid UTF-8.
+size_t Utf8Prefix(std::string_view utf8, size_t max_bytes);
+
 // Appends code point `cp` encoded as UTF-8. REQUIRES: cp is a scalar value.
 void AppendUtf8(char32_t cp, std::string* out);
 

@@ -2,6 +2,7 @@
 
 #include "mail/address.h"
 #include "mail/charset.h"
+#include "mail/html_text.h"
 #include "mail/mime_tree.h"
 #include "mail/rfc2047.h"
 #include "mail/rfc2231.h"
@@ -108,9 +109,25 @@ std::string DecodeBody(const Entity& e, const std::string& filename, ParsedMessa
   return std::string(e.body);
 }
 
-// Sorts one leaf: a body part (ignored), a CSV attachment, or another one.
+// Keeps the text of a body part (not an attachment): the first text/plain
+// one wins; a text/html one only stands in until a text/plain one comes.
+void KeepBodyText(const Entity& e, ParsedMessage* out, bool* from_html) {
+  const bool plain = e.type == "text/plain", html = e.type == "text/html";
+  if (!(plain || (html && out->body_text.empty())) || (!out->body_text.empty() && !*from_html))
+    return;
+  const MimeParam* charset = FindParam(e.type_params, "charset");
+  std::string text;
+  ConvertToUtf8(DecodeBody(e, "(texte du message)", out), charset ? charset->value : "", &text);
+  if (html) text = HtmlToText(text);
+  *from_html = html;
+  out->body_text_truncated = text.size() > kMaxBodyTextBytes;
+  if (out->body_text_truncated) text.resize(Utf8Prefix(text, kMaxBodyTextBytes));
+  out->body_text = std::move(text);
+}
+
+// Sorts one leaf: a body part (its text kept), a CSV attachment, or another one.
 std::optional<LimitHit> OnLeaf(const Entity& e, const MailLimits& limits, ParsedMessage* out,
-                               size_t* attachments) {
+                               size_t* attachments, bool* text_from_html) {
   std::string disposition;
   std::vector<MimeParam> disposition_params;
   if (const HeaderField* d = e.header.Find("Content-Disposition")) {
@@ -120,7 +137,10 @@ std::optional<LimitHit> OnLeaf(const Entity& e, const MailLimits& limits, Parsed
   // An attached message counts even without a name; a delivery report does not.
   bool is_attachment = name.found || disposition == "attachment" ||
                        e.type == "message/rfc822" || e.type == "message/global";
-  if (!is_attachment) return std::nullopt;
+  if (!is_attachment) {
+    KeepBodyText(e, out, text_from_html);
+    return std::nullopt;
+  }
   if (++*attachments > limits.max_attachments) {
     return LimitHit{Code::TOO_MANY_ATTACHMENTS,
                     "plus de " + std::to_string(limits.max_attachments) + " pièces jointes"};
@@ -168,8 +188,9 @@ Status ParseMessage(std::string_view raw, const MailLimits& limits, ParsedMessag
     return Status::Ok();
   }
   size_t attachments = 0;
+  bool text_from_html = false;
   out->limit = WalkMime(root, lines, limits, [&](const Entity& e) {
-    return OnLeaf(e, limits, out, &attachments);
+    return OnLeaf(e, limits, out, &attachments, &text_from_html);
   });
   return Status::Ok();
 }

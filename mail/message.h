@@ -41,6 +41,14 @@ struct ParsedMessage {
   // multipart/report message: never to be answered.
   bool is_bounce = false;
 
+  // The message's own text, where shippers write what the contract asks
+  // for beside the files (maintenance forecasts, return-to-service dates):
+  // its first text/plain body part, else its first text/html one with the
+  // markup dropped; transfer encoding removed, charset converted to valid
+  // UTF-8, at most kMaxBodyTextBytes (cut at a character boundary).
+  std::string body_text;
+  bool body_text_truncated = false;
+
   std::vector<CsvAttachment> csv_attachments;  // in message order
   size_t other_attachments = 0;  // images, signatures, attached messages...
   std::vector<CsvAttachment> other_files;  // only with MailLimits::keep_other_files
@@ -48,6 +56,8 @@ struct ParsedMessage {
   std::optional<LimitHit> limit;  // set when parsing stopped early
   std::vector<std::string> notes;  // oddities tolerated, French, for the log
 };
+
+constexpr size_t kMaxBodyTextBytes = 64 * 1024;
 
 // Parses `raw` (one RFC 5322 message, CRLF or LF line ends) into *out.
 // Attachments are found at any depth of multipart/*, never inside an

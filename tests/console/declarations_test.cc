@@ -92,6 +92,7 @@ class DeclarationPagesTest : public LedgerTest {
     m.auth_method = "dkim";
     m.auth_result = "fail";
     m.auth_detail = kScript;
+    m.body_text = std::string("Arrêt prévu ") + kScript;
     raw_ = m.raw;
     return Submit(r, {RawFile{kImgName, "x"}}, &m,
                   ReplyRaw(std::string("Votre courriel « ") + kScript + " » a été traité.", true));
@@ -226,6 +227,9 @@ TEST_F(DeclarationPagesTest, PageShowsEverythingEscaped) {
                   "<td>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;.csv</td><td>3</td><td>14</td>"
                   "<td><code>BAD_FORMAT</code></td><td>valeur " +
                       std::string(kEscapedScript) + " illisible</td>"))
+      << b;
+  EXPECT_TRUE(Has(b, "<h2>Texte du courriel</h2>\n<pre class=\"mail-text\">Arrêt prévu " +
+                         std::string(kEscapedScript) + "</pre>"))
       << b;
   EXPECT_TRUE(Has(b, "<h2>Avertissements (1)</h2>"));
   EXPECT_TRUE(Has(b, "<td>—</td><td>—</td><td>—</td><td><code>SUBJECT_MISMATCH</code>"));

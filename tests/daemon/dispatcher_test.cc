@@ -226,9 +226,12 @@ TEST_F(OverrideTest, NotesAreKeptAndShown) {
   ASSERT_EQ((*v2)["annotations"].size(), 2u);
   EXPECT_EQ((*v2)["annotations"][0]["text"], "confirmé par téléphone avec M. X à 10h32");
   EXPECT_EQ((*v2)["annotations"][1]["by"], "A. Martin");
+  // The email's own text, decoded, beside the notes.
+  EXPECT_EQ((*v2)["emailText"], "Bonjour");
   ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
   EXPECT_NE(desk.out.find("Notes:"), std::string::npos) << desk.out;
   EXPECT_NE(desk.out.find("rappel prévu à 11h"), std::string::npos) << desk.out;
+  EXPECT_NE(desk.out.find("  | Bonjour"), std::string::npos) << desk.out;
   // Mistakes: exit 2, nothing stored.
   EXPECT_EQ(desk.Run({"annotate", "99", "--text", "x", "--by", "y"}), 2);
   EXPECT_NE(desk.err.find("no such declaration"), std::string::npos) << desk.err;

@@ -90,7 +90,8 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
 // (authentication) and 5 (RULES §9, judged_at) add, taken away to make an
 // older ledger.
 constexpr const char* kUndoMigrations5To14 =
-    "DROP VIEW v_annotations; DROP TABLE annotations; "
+    "DROP VIEW v_annotations; DROP TABLE annotations; DROP VIEW v_message_texts; "
+    "ALTER TABLE messages DROP COLUMN body_text; "
     "DROP VIEW v_overrides; DROP VIEW v_programmes; DROP VIEW v_shortages; "
     "DROP TABLE override_versions; DROP TABLE overrides; "
     "DROP TRIGGER reference_versions_from_accepted; ALTER TABLE shortages DROP COLUMN cancels; "

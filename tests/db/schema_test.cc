@@ -28,8 +28,8 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   }
   EXPECT_EQ(raw.One("SELECT group_concat(name, ' ') FROM "
                     "(SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name)"),
-            "v_annotations v_canary v_declarations v_errors v_indicators v_messages v_outbox "
-            "v_outbox_pending v_overrides v_polls v_programme_hours v_programmes "
+            "v_annotations v_canary v_declarations v_errors v_indicators v_message_texts "
+            "v_messages v_outbox v_outbox_pending v_overrides v_polls v_programme_hours v_programmes "
             "v_reference_current v_reference_history v_shortages");
   EXPECT_EQ(TotalRows(raw), 0);
 }
