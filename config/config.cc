@@ -56,6 +56,9 @@
 //                                                at most max_message_bytes
 //   max_depth = 10                               integer 1..100 (MIME nesting)
 //   max_header_lines = 1000                      integer 10..100000
+//   max_ignored_bytes_per_day = 52428800         integer 0..10737418240 (10 GiB):
+//                                                header bytes of ignored mail
+//                                                kept per day
 //   [inbox]                                      exactly one of maildir, imap_url
 //   maildir = "Maildir"                          string, not empty; resolved
 //   imap_url = "imaps://imap.example/INBOX"      imaps:// or imap:// (STARTTLS), a host,
@@ -277,6 +280,8 @@ constexpr Key<LimitSettings> kLimitKeys[] = {
     {"max_csv_bytes", &LimitSettings::max_csv_bytes, "1048576", Between(1, 50 << 20)},
     {"max_depth", &LimitSettings::max_depth, "10", Between(1, 100)},
     {"max_header_lines", &LimitSettings::max_header_lines, "1000", Between(10, 100000)},
+    {"max_ignored_bytes_per_day", &LimitSettings::max_ignored_bytes_per_day, "52428800",
+     Between(0, std::int64_t{10} << 30)},
 };
 
 template <typename Settings>

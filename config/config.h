@@ -27,6 +27,10 @@ struct LimitSettings {
   std::int64_t max_csv_bytes = 1 << 20;
   int max_depth = 10;
   int max_header_lines = 1000;
+  // Bytes of IGNORED messages (strangers, bounces, loops, duplicates) the
+  // ledger keeps per Paris day, header sections only; beyond it only their
+  // metadata row.
+  std::int64_t max_ignored_bytes_per_day = 50 << 20;
 };
 
 // How flexmail logs in to the IMAP and SMTP servers: a password from a

@@ -91,6 +91,11 @@ Status ReadHealth(const Config& config, Ledger& ledger, Instant now, Health* h) 
   if (s.ok() && !h->canary.problem.empty()) h->problems.push_back(h->canary.problem);
   if (s.ok()) s = CheckCertificates(config, ledger, now, h);
   if (s.ok()) s = CheckLedgerRoom(config, ledger, h);
+  if (s.ok()) s = ledger.IgnoredKeptOn(FormatLocalIso(now).substr(0, 10), &h->ignored_today);
+  if (s.ok() && h->ignored_today.dropped > 0)
+    h->warnings.push_back(std::to_string(h->ignored_today.dropped) +
+                          " ignored message(s) today kept no bytes: [limits] "
+                          "max_ignored_bytes_per_day reached");
   h->authentication = config.authentication.configured
                           ? std::string(AuthModeName(config.authentication.mode))
                           : std::string("not configured");

@@ -32,6 +32,9 @@ struct Health {
   CanaryHealth canary;
   std::vector<std::string> warnings;  // worth a look, not unhealthy
   std::vector<CertificateWarning> certificates;  // expiring within 14 days, or expired
+  // Today's (Paris) IGNORED messages and what the ledger kept of them; a
+  // warning when the cap was reached (mail from strangers, a flood?).
+  Ledger::IgnoredDay ignored_today;
 };
 
 // The problem, if any, with the room the ledger has left to grow: less

@@ -121,6 +121,9 @@ MessageRecord RecordOf(const IncomingMessage& in, const ParsedMessage& m) {
   r.received_at = in.received_at;
   r.source = in.source;
   r.raw = in.raw;
+  r.message_size = std::max<std::uint64_t>(in.announced_size, in.raw.size());
+  // Over the size limit only the header section was read (Runner::Fetch).
+  if (in.announced_size > in.raw.size()) r.raw_kept = RawKept::kHeader;
   r.body_text = m.body_text;
   if (m.body_text_truncated) r.body_text += "\n[… texte coupé à 64 Kio]";
   return r;
@@ -168,7 +171,29 @@ Status Intake::Ignore(const std::string& reason, IntakeResult* out,
     ParseFolderName(original->folder, &out->folder);
   }
   out->record.folder = FolderName(out->folder);
-  return ledger_->RecordMessage(&out->record);
+  Status s = KeepHeaderOnly(&out->record);
+  return s.ok() ? ledger_->RecordMessage(&out->record) : s;
+}
+
+// An ignored message is no declaration to audit: the ledger keeps its
+// header section, and within the day's cap only, so that anyone mailing
+// the address cannot fill the operator's disk (the digest stays that of
+// every byte read, for duplicate detection).
+Status Intake::KeepHeaderOnly(MessageRecord* r) {
+  if (r->raw_kept == RawKept::kFull) {
+    r->raw = std::string(HeaderSection(r->raw));
+    r->raw_kept = RawKept::kHeader;
+  }
+  r->body_text.clear();  // a stranger's text is no shipper's word
+  Ledger::IgnoredDay today;
+  Status s = ledger_->IgnoredKeptOn(FormatLocalIso(r->received_at).substr(0, 10), &today);
+  if (!s.ok()) return s;
+  if (today.kept_bytes + static_cast<std::int64_t>(r->raw.size()) >
+      config_.limits.max_ignored_bytes_per_day) {
+    r->raw.clear();
+    r->raw_kept = RawKept::kNone;
+  }
+  return s;
 }
 
 Status Intake::Ingest(const IncomingMessage& in, IntakeResult* out) {

@@ -112,6 +112,9 @@ class Intake {
   // the message is a duplicate of it.
   Status Ignore(const std::string& reason, IntakeResult* out,
                 const MessageRecord* original = nullptr);
+  // Cuts an ignored message's kept bytes to its header section, or to
+  // nothing past the day's cap ([limits] max_ignored_bytes_per_day).
+  Status KeepHeaderOnly(MessageRecord* r);
   Status Declare(const IncomingMessage& in, IntakeResult* out);
   // A probe of ours, back: its round trip recorded, filed as kCanary.
   bool IsOwnProbe(const IncomingMessage& in, const ParsedMessage& m, CanaryProbe* probe) const;

@@ -1,4 +1,5 @@
 // The email channel's commands: ingest, run, outbox.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -12,6 +13,7 @@
 #include "daemon/service.h"
 #include "daemon/table.h"
 #include "daemon/wiring.h"
+#include "mail/message.h"
 
 namespace flexmail {
 namespace {
@@ -83,6 +85,29 @@ bool AuthenticationLoaded(Context& c, const Status& loaded) {
   return false;
 }
 
+// As the mailboxes do: a message over [limits] max_message_bytes is not
+// read beyond its header section (at most kMaxIngestHeaderBytes), so a huge
+// file costs neither memory nor ledger space.
+constexpr std::size_t kMaxIngestHeaderBytes = 256 * 1024;
+
+bool ReadBoundedMessage(Context& c, const std::string& path, IncomingMessage* in) {
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
+  if (!file) {
+    c.err << "flexmail: cannot read " << path << "\n";
+    return false;
+  }
+  const auto size = static_cast<std::uint64_t>(file.tellg());
+  const auto max = static_cast<std::uint64_t>(c.config.limits.max_message_bytes);
+  file.seekg(0);
+  in->raw.resize(static_cast<std::size_t>(std::min<std::uint64_t>(
+      size, size > max ? kMaxIngestHeaderBytes : max)));
+  file.read(in->raw.data(), static_cast<std::streamsize>(in->raw.size()));
+  in->raw.resize(static_cast<std::size_t>(file.gcount()));
+  if (size > max) in->raw = std::string(HeaderSection(in->raw));
+  in->announced_size = size;
+  return true;
+}
+
 }  // namespace
 
 int CmdIngest(Context& c, const IngestArgs& a) {
@@ -93,15 +118,7 @@ int CmdIngest(Context& c, const IngestArgs& a) {
   if (!ResolveProcessedAt(c, a.processed_at, a.at, in.received_at, &processed_at))
     return kExitUsage;
   in.processed_at = processed_at;
-  std::ifstream file(a.file, std::ios::binary);
-  if (!file) {
-    c.err << "flexmail: cannot read " << a.file << "\n";
-    return kExitUsage;
-  }
-  std::ostringstream buf;
-  buf << file.rdbuf();
-  in.raw = buf.str();
-  in.announced_size = in.raw.size();
+  if (!ReadBoundedMessage(c, a.file, &in)) return kExitUsage;
   Intake intake(c.config, &c.ledger, c.clock);
   if (!AuthenticationLoaded(c, intake.ready())) return kExitUsage;
   IntakeResult r;

@@ -46,7 +46,12 @@ Json HealthJson(const Health& h, const Config& config) {
           {"authentication", h.authentication},
           {"canary", CanaryHealthJson(h.canary, config)},
           {"warnings", h.warnings},
-          {"certificateWarnings", CertificateWarningsJson(h)}};
+          {"certificateWarnings", CertificateWarningsJson(h)},
+          {"ignoredToday",
+           {{"messages", h.ignored_today.messages},
+            {"keptBytes", h.ignored_today.kept_bytes},
+            {"capBytes", config.limits.max_ignored_bytes_per_day},
+            {"keptNothing", h.ignored_today.dropped}}}};
 }
 
 void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
@@ -67,7 +72,10 @@ void PrintHealth(std::ostream& os, const Health& h, const Config& config) {
      << (h.last_found && !h.last_poll.ok ? h.last_poll.error : std::string("none")) << "\n"
      << "authentication:       " << h.authentication
      << (h.authentication == "none" ? " (WARNING: a forged From is believed)" : "") << "\n"
-     << "canary:               " << CanaryHealthText(h.canary, config) << "\n";
+     << "canary:               " << CanaryHealthText(h.canary, config) << "\n"
+     << "ignored today:        " << h.ignored_today.messages << " message(s), "
+     << h.ignored_today.kept_bytes << " of " << config.limits.max_ignored_bytes_per_day
+     << " bytes kept, " << h.ignored_today.dropped << " kept nothing\n";
   for (const auto& w : h.warnings) os << "warning:              " << w << "\n";
 }
 

@@ -109,6 +109,11 @@ struct DeclarationFilter {
   int limit = 0;                   // at most that many, the newest; <= 0: all
 };
 
+// How much of a message's bytes the ledger keeps (hostile mail must not
+// fill the disk): all of them, its header section, or none.
+enum class RawKept { kFull, kHeader, kNone };
+std::string_view RawKeptName(RawKept k);  // FULL, HEADER, NONE
+
 // A received email as stored: the raw bytes for audit, how it was
 // identified (for exactly-once processing) and what became of it.
 struct MessageRecord {
@@ -117,12 +122,14 @@ struct MessageRecord {
   std::uint64_t validity = 0;        // IMAP UIDVALIDITY; 0 for Maildir and cli
   std::string mailbox_key;           // IMAP UID / Maildir file name; empty for cli
   std::string message_id;            // as in the header (may be empty)
-  std::string sha256;                // hex, of raw
+  std::string sha256;                // hex, of the bytes read (raw when kFull)
   std::string sender;                // From address (may be empty)
   std::string subject;               // decoded, UTF-8
   Instant received_at{};
   std::string source = "cli";        // cli | maildir | imap
-  std::string raw;                   // bytes as received
+  std::string raw;                   // bytes as received (what raw_kept says)
+  RawKept raw_kept = RawKept::kFull;
+  std::uint64_t message_size = 0;    // the whole message's size (0: unknown)
   Outcome outcome = Outcome::kIgnored;
   std::string reason;                // IGNORED: why (unknown sender, loop, duplicate…)
   std::string folder;                // Processed | Rejected | Ignored
@@ -339,6 +346,14 @@ class Ledger {
   // kInvalidInput when it has no recipient or one that is empty or contains
   // ", " (the stored list's separator): it would not read back the same.
   Status EnqueueReply(sql::Transaction& tx, OutboxItem* item);
+  // The IGNORED messages received on a Paris day ("2026-12-03"): how many,
+  // the bytes of them kept, and how many kept nothing (the cap was reached).
+  struct IgnoredDay {
+    std::int64_t messages = 0;
+    std::int64_t kept_bytes = 0;
+    std::int64_t dropped = 0;
+  };
+  Status IgnoredKeptOn(const std::string& local_day, IgnoredDay* out);
   // A message that made no declaration (ignored, duplicate), in its own
   // transaction; same checks and errors as InsertMessage.
   Status RecordMessage(MessageRecord* m);

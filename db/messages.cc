@@ -4,11 +4,14 @@
 // tell "already seen" from a broken ledger.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
 #include "db/codec.h"
 #include "db/ledger.h"
+
+#include <algorithm>
 #include "db/sha256.h"
 
 namespace flexmail {
@@ -20,11 +23,11 @@ using store::PositiveOrNull;
 using store::TextOrNull;
 using Mode = sql::Transaction::Mode;
 
-// Column 21 is the raw bytes, or NULL when the caller does not want them.
+// Column 23 is the raw bytes, or NULL when the caller does not want them.
 constexpr std::string_view kSelectMessage =
     "SELECT id, declaration_id, mailbox, validity, mailbox_key, message_id, sha256, sender, "
     "subject, received_at, source, outcome, reason, folder, duplicate_of, declaration_key, "
-    "auth_method, auth_result, auth_detail, shipper, body_text, ";
+    "auth_method, auth_result, auth_detail, shipper, body_text, raw_kept, message_size, ";
 
 // The condition of the index messages_declared_once, which answers the
 // lookups by declaration key.
@@ -55,7 +58,11 @@ Status MessageFromRow(const Statement& st, MessageRecord* m) {
   m->auth_detail = st.Text(18);
   m->shipper = st.Text(19);
   m->body_text = st.Text(20);  // NULL: stored before texts were kept
-  m->raw = st.BlobBytes(21);
+  const std::string kept = st.Text(21);
+  m->raw_kept = kept == "HEADER" ? RawKept::kHeader : kept == "NONE" ? RawKept::kNone
+                                                                     : RawKept::kFull;
+  m->message_size = static_cast<std::uint64_t>(st.Int(22));  // NULL reads as 0: unknown
+  m->raw = st.BlobBytes(23);
   return s;
 }
 
@@ -86,6 +93,11 @@ Status CheckMessage(MessageRecord* m) {
     return Status::InvalidInput("UIDVALIDITY " + std::to_string(m->validity) + " of mailbox " +
                                 Quoted(m->mailbox) + " is out of range");
   }
+  if (m->raw_kept != RawKept::kFull) {
+    // Only part of what was read is kept: the digest is of the whole.
+    if (m->sha256.size() != 64) return Status::Internal("message without the digest of its bytes");
+    return Status::Ok();
+  }
   std::string digest = Sha256Hex(m->raw);
   if (m->sha256.empty()) m->sha256 = digest;
   if (m->sha256 != digest) {
@@ -98,8 +110,9 @@ Status CheckMessage(MessageRecord* m) {
 constexpr std::string_view kInsertMessage = R"sql(
 INSERT INTO messages (declaration_id, mailbox, validity, mailbox_key, message_id, sha256,
   sender, subject, received_at, received_at_local, source, raw, size, outcome, reason, folder,
-  duplicate_of, declaration_key, auth_method, auth_result, auth_detail, shipper, body_text)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
+  duplicate_of, declaration_key, auth_method, auth_result, auth_detail, shipper, body_text,
+  raw_kept, message_size)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))sql";
 
 Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
   Statement st;
@@ -112,7 +125,8 @@ Status InsertRow(sqlite3* db, const MessageRecord& m, std::int64_t* id) {
                  store::OutcomeText(m.outcome), m.reason, m.folder, PositiveOrNull(m.duplicate_of),
                  TextOrNull(m.declaration_key), TextOrNull(m.auth_method),
                  TextOrNull(m.auth_result), TextOrNull(m.auth_detail), TextOrNull(m.shipper),
-                 TextOrNull(m.body_text))
+                 TextOrNull(m.body_text), RawKeptName(m.raw_kept),
+                 static_cast<std::int64_t>(std::max<std::uint64_t>(m.message_size, m.raw.size())))
           .Run();
   if (s.ok()) *id = st.LastInsertId();
   return s;
@@ -168,6 +182,32 @@ Status StoreMessage(sqlite3* db, MessageRecord* m) {
 }
 
 }  // namespace
+
+std::string_view RawKeptName(RawKept k) {
+  switch (k) {
+    case RawKept::kFull: return "FULL";
+    case RawKept::kHeader: return "HEADER";
+    case RawKept::kNone: break;
+  }
+  return "NONE";
+}
+
+Status Ledger::IgnoredKeptOn(const std::string& local_day, IgnoredDay* out) {
+  *out = IgnoredDay();
+  Statement st;
+  Status s = Statement::Prepare(db_,
+      "SELECT count(*), coalesce(sum(length(raw)), 0), "
+      "coalesce(sum(raw_kept = 'NONE'), 0) FROM messages "
+      "WHERE outcome = 'IGNORED' AND received_at_local >= ?1 AND received_at_local < ?1 || 'U'",
+      &st);
+  if (!s.ok()) return s;
+  return st.Bind(1, local_day).ForEach([&] {
+    out->messages = st.Int(0);
+    out->kept_bytes = st.Int(1);
+    out->dropped = st.Int(2);
+    return Status::Ok();
+  });
+}
 
 Status Ledger::InsertMessage(sql::Transaction& tx, MessageRecord* m) {
   if (!tx.open()) return Status::Internal("InsertMessage outside a transaction");

@@ -43,6 +43,19 @@ SELECT a.id,
 -- or a message stored before texts were kept).
 ALTER TABLE messages ADD COLUMN body_text TEXT;
 
+-- How much of a message the ledger keeps (raw): FULL (every byte: a
+-- message within the limits from a known sender), HEADER (its header
+-- section only: too large, or ignored), NONE (nothing: ignored beyond the
+-- day's cap). message_size is the size of the whole message, as announced
+-- by the mailbox (NULL in rows written before); sha256 stays the digest of
+-- the bytes read, which identifies copies of the same message.
+ALTER TABLE messages ADD COLUMN raw_kept TEXT NOT NULL DEFAULT 'FULL'
+  CHECK (raw_kept IN ('FULL', 'HEADER', 'NONE'));
+ALTER TABLE messages ADD COLUMN message_size INTEGER CHECK (message_size >= 0);
+-- What the day's IGNORED messages keep: see [limits] max_ignored_bytes_per_day.
+CREATE INDEX messages_ignored_by_day ON messages (received_at_local)
+  WHERE outcome = 'IGNORED';
+
 -- The text of each message that has one, in reception order.
 CREATE VIEW v_message_texts AS
 SELECT m.id AS message,

@@ -148,7 +148,7 @@ std::optional<LimitHit> OnLeaf(const Entity& e, const MailLimits& limits, Parsed
   std::string filename = ReplaceControls(name.text);
   if (!name.problem.empty()) out->notes.push_back("nom de pièce jointe : " + name.problem);
   if (name.unknown_charset) out->notes.push_back("nom " + Quoted(filename) + " en jeu de caractères inconnu, lu en Latin-1");
-  if (!IsCsvName(filename)) {
+  if (!IsCsvName(filename) && !name.too_long) {
     ++out->other_attachments;
     if (limits.keep_other_files && name.found)
       out->other_files.push_back({filename, e.type, DecodeBody(e, filename, out)});
@@ -165,6 +165,16 @@ std::optional<LimitHit> OnLeaf(const Entity& e, const MailLimits& limits, Parsed
 }
 
 }  // namespace
+
+std::string_view HeaderSection(std::string_view raw) {
+  size_t best = std::string_view::npos;
+  for (std::string_view end : {"\r\n\r\n", "\n\n"}) {
+    const size_t pos = raw.find(end);
+    if (pos != std::string_view::npos && (best == std::string_view::npos || pos + end.size() < best))
+      best = pos + end.size();
+  }
+  return best == std::string_view::npos ? raw : raw.substr(0, best);
+}
 
 Status ParseMessage(std::string_view raw, const MailLimits& limits, ParsedMessage* out) {
   *out = ParsedMessage();

@@ -59,6 +59,10 @@ struct ParsedMessage {
 
 constexpr size_t kMaxBodyTextBytes = 64 * 1024;
 
+// The header section of `raw` with the blank line that ends it; all of
+// `raw` when it has no blank line (a header cut short).
+std::string_view HeaderSection(std::string_view raw);
+
 // Parses `raw` (one RFC 5322 message, CRLF or LF line ends) into *out.
 // Attachments are found at any depth of multipart/*, never inside an
 // attached message/rfc822; a CSV attachment is one whose file name ends in

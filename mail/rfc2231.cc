@@ -1,5 +1,8 @@
 #include "mail/rfc2231.h"
 
+#include <cctype>
+#include <optional>
+
 #include "mail/charset.h"
 #include "mail/header.h"
 #include "mail/rfc2047.h"
@@ -182,6 +185,49 @@ ParamText DecodeRfc2231(const std::vector<MimeParam>& params, std::string_view n
   return r;
 }
 
+namespace {
+
+bool EndsWithCsv(std::string_view v) {
+  if (v.size() < 4) return false;
+  std::string tail(v.substr(v.size() - 4));
+  for (char& c : tail) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return tail == ".csv";
+}
+
+// A name over the cap that ends in ".csv": the sender meant a declaration
+// file, so it is reported as a bad file name (BAD_FILE_NAME), not as no
+// file. Its value as written (the plain parameter, else the first RFC 2231
+// segment), cut to kShownNameBytes and marked "…". The ".csv" test reads
+// the plain value or the highest-numbered segment.
+constexpr size_t kShownNameBytes = 100;
+
+std::optional<ParamText> TooLongCsvName(const std::vector<MimeParam>& params,
+                                        std::string_view name) {
+  const std::string star = std::string(name) + "*";
+  const MimeParam* first = nullptr;
+  const MimeParam* last = nullptr;
+  size_t total = 0;
+  for (const MimeParam& p : params) {
+    const bool plain = p.name == name;
+    const bool segment = p.name.size() > star.size() && p.name.compare(0, star.size(), star) == 0;
+    if (!plain && !segment && p.name != star) continue;
+    if (!first || plain) first = &p;
+    last = &p;
+    total += p.value.size();
+  }
+  if (!first || !EndsWithCsv(last->value) || total <= kMaxParamBytes) return std::nullopt;
+  ParamText r;
+  r.found = true;
+  r.too_long = true;
+  std::string shown = SanitizeUtf8(std::string_view(first->value).substr(0, kShownNameBytes));
+  r.text = ReplaceControls(shown) + "…";
+  r.problem = "paramètre " + std::string(name) + " : plus de " + std::to_string(kMaxParamBytes) +
+              " octets, nom tronqué";
+  return r;
+}
+
+}  // namespace
+
 ParamText FindFileName(const std::vector<MimeParam>& disposition_params,
                        const std::vector<MimeParam>& type_params) {
   std::string problems;
@@ -206,6 +252,9 @@ ParamText FindFileName(const std::vector<MimeParam>& disposition_params,
       r.problem = problems;
       return r;
     }
+  }
+  for (const auto& [params, name] : lookups) {
+    if (auto r = TooLongCsvName(*params, name)) return *r;
   }
   ParamText none;
   none.problem = problems;

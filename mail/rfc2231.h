@@ -36,6 +36,9 @@ struct ParamText {
   bool unknown_charset = false;  // `text` was read as Latin-1
   std::string text;              // UTF-8
   std::string problem;           // why a present value was refused or patched
+  // FindFileName only: a name over the cap ending in ".csv", kept cut and
+  // marked "…" in `text` so that it is reported as a bad file name.
+  bool too_long = false;
 };
 
 // Decodes the RFC 2231 forms of parameter `name`: "name*=charset'lang'pct",

@@ -91,7 +91,8 @@ TEST_F(MailViewsTest, PollsShowTheLatestFirst) {
 // older ledger.
 constexpr const char* kUndoMigrations5To14 =
     "DROP VIEW v_annotations; DROP TABLE annotations; DROP VIEW v_message_texts; "
-    "ALTER TABLE messages DROP COLUMN body_text; "
+    "ALTER TABLE messages DROP COLUMN body_text; DROP INDEX messages_ignored_by_day; "
+    "ALTER TABLE messages DROP COLUMN raw_kept; ALTER TABLE messages DROP COLUMN message_size; "
     "DROP VIEW v_overrides; DROP VIEW v_programmes; DROP VIEW v_shortages; "
     "DROP TABLE override_versions; DROP TABLE overrides; "
     "DROP TRIGGER reference_versions_from_accepted; ALTER TABLE shortages DROP COLUMN cancels; "

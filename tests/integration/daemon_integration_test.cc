@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -116,6 +118,54 @@ TEST_F(DaemonScenario, AnOverrideIsAnsweredInTheShippersThread) {
   EXPECT_EQ(after["hourlyQuantities"][0]["quantity"], 0.0);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM v_overrides WHERE status = 'REFUSED'"), 1);
   EXPECT_EQ(ledger_->Count("SELECT count(*) FROM programmes WHERE status = 'ACCEPTED'"), 1);
+  ASSERT_TRUE(daemon_->Stop());
+}
+
+// The daemon's peak resident set so far (VmHWM), in bytes; 0 when unknown.
+std::uint64_t PeakRss(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;  // kB
+  }
+  return 0;
+}
+
+std::uint64_t FileBytes(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : n;
+}
+
+// A 400 MB message from a shipper in the IMAP INBOX: the daemon reads its
+// header only (RFC822.SIZE is over the limit), rejects it, answers, and
+// stays small in memory and in the ledger.
+TEST_F(DaemonScenario, A400MegabyteMessageOverImapIsRejectedFromItsHeader) {
+  const std::string eml = bed_->dir() + "/huge.eml";
+  {
+    std::ofstream out(eml, std::ios::binary);
+    out << "From: ops@example.test\r\nTo: declarations@example.test\r\n"
+           "Subject: [Quimper] Previsions SFM\r\nMessage-ID: <huge@example.test>\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n";
+    const std::string line(998, 'A');
+    for (int i = 0; i < 400 * 1024 * 1024 / 1000; ++i) out << line << "\r\n";
+  }
+  ASSERT_TRUE(stack_.Seed(kDaemonUser, eml, SeedDate("2026-12-02 15:00:00 +0100", 0)));
+  std::filesystem::remove(eml);
+  ASSERT_EQ(bed_->Run({"status"}).exit_code, 3);  // the ledger, empty
+  const std::uint64_t before = FileBytes(bed_->database()) + FileBytes(bed_->database() + "-wal");
+  ASSERT_TRUE(daemon_->Start());
+  std::vector<ReceivedMail> replies = WaitForReplies(1, 30s);
+  ASSERT_EQ(replies.size(), 1u) << Logs();
+  EXPECT_EQ(replies[0].in_reply_to, "<huge@example.test>");
+  EXPECT_TRUE(EndsWith(replies[0].subject, kRejected)) << replies[0].subject;
+  EXPECT_LT(PeakRss(daemon_->pid()), 100u * 1024 * 1024);
+  const std::uint64_t after = FileBytes(bed_->database()) + FileBytes(bed_->database() + "-wal");
+  EXPECT_LT(after - before, 1024u * 1024) << before << " -> " << after;
+  EXPECT_EQ(ledger_->Count("SELECT count(*) FROM messages WHERE raw_kept = 'HEADER' AND "
+                           "message_size > 400000000"),
+            1)
+      << ledger_->last_error();
   ASSERT_TRUE(daemon_->Stop());
 }
 

@@ -77,6 +77,30 @@ TEST(BodyText, ALongTextIsCutAtACharacterBoundary) {
   EXPECT_EQ(m.body_text, long_text.substr(0, kMaxBodyTextBytes));
 }
 
+// A .csv attachment whose name is over the parameter cap is still a
+// declaration file, named by its cut prefix: the shipper is told the name
+// is bad (BAD_FILE_NAME), not that there was no file.
+TEST(LongFileName, AnOverlongCsvNameIsKeptCut) {
+  const std::string long_name = "Export_DECLARATIONS_CCG-UPLOAD-20261203_" + std::string(1500, 'x');
+  const std::string params[] = {
+      "filename=\"" + long_name + ".csv\"",
+      "filename*0=\"" + long_name.substr(0, 800) + "\"; filename*1=\"" + long_name.substr(800) +
+          ".csv\""};
+  for (const auto& p : params) {
+    ParsedMessage m;
+    ASSERT_TRUE(ParseMessage(Message("Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                                     "--b\r\nContent-Type: text/csv\r\nContent-Disposition: "
+                                     "attachment; " + p + "\r\n\r\nx;y\r\n--b--\r\n"),
+                             MailLimits{}, &m).ok());
+    ASSERT_EQ(m.csv_attachments.size(), 1u) << p.substr(0, 20);
+    const std::string& name = m.csv_attachments[0].filename;
+    EXPECT_EQ(name.rfind("Export_DECLARATIONS_CCG-UPLOAD-20261203_xxx", 0), 0u) << name;
+    EXPECT_EQ(name.substr(name.size() - 3), "\xE2\x80\xA6");  // "…"
+    EXPECT_LE(name.size(), 103u);
+    EXPECT_EQ(m.other_attachments, 0u);
+  }
+}
+
 TEST(HtmlToText, Table) {
   const struct {
     const char* html;
