@@ -205,9 +205,14 @@ const BadCase kCases[] = {
      "flexmail.toml:67: limits.max_header_lines = 9: must be between 10 and 100000"},
     {"HeaderLinesAbove100000", "max_header_lines = 2000", "max_header_lines = 100001",
      "flexmail.toml:67: limits.max_header_lines = 100001: must be between 10 and 100000"},
+    {"NegativeIgnoredCap", "max_header_lines = 2000",
+     "max_header_lines = 2000\nmax_ignored_bytes_per_day = -1",
+     "flexmail.toml:68: limits.max_ignored_bytes_per_day = -1: must be between 0 and "
+     "10737418240"},
     {"UnknownLimit", "max_depth = 12", "max_parts = 12",
      "flexmail.toml:66: limits.max_parts = 12: unknown key; expected one of: max_message_bytes, "
-     "max_attachments, max_csv_bytes, max_depth, max_header_lines"},
+     "max_attachments, max_csv_bytes, max_depth, max_header_lines, "
+     "max_ignored_bytes_per_day"},
     // [inbox].
     {"ImapUrlScheme", R"(imap_url = "imaps://imap.flexmail.example:993/INBOX")",
      R"(imap_url = "https://imap.flexmail.example/INBOX")",

@@ -21,16 +21,8 @@ using testing::FixedClock;
 using testing::RunBinary;
 using testing::RunCliIn;
 using testing::Testbed;
+using testing::kMaildirConfig;
 using Json = nlohmann::json;
-
-constexpr const char* kMaildirConfig = R"(
-[mail]
-address = "declarations@flexmail.example"
-[inbox]
-maildir = "Maildir"
-[outbox]
-directory = "outbox"
-)";
 
 constexpr std::uint64_t kMiB = 1024 * 1024;
 

@@ -23,15 +23,7 @@ using testing::Testbed;
 using testing::Occurrences;
 using testing::Padded;
 using testing::SetDatabaseCap;
-
-constexpr const char* kMaildirConfig = R"(
-[mail]
-address = "declarations@flexmail.example"
-[inbox]
-maildir = "Maildir"
-[outbox]
-directory = "outbox"
-)";
+using testing::kMaildirConfig;
 
 struct Site {
   Testbed bed{kMaildirConfig};

@@ -11,6 +11,17 @@
 
 namespace flexmail::testing {
 
+// The [mail], [inbox] and [outbox] sections of a Maildir deployment: the
+// bed's Maildir/ in, .eml files written into its outbox/ out.
+inline constexpr const char* kMaildirConfig = R"(
+[mail]
+address = "declarations@flexmail.example"
+[inbox]
+maildir = "Maildir"
+[outbox]
+directory = "outbox"
+)";
+
 class Testbed {
  public:
   // Creates a fresh temp dir with flexmail.toml: the worked examples'
