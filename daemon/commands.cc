@@ -269,6 +269,9 @@ int CmdReference(Context& c, const SiteDayArgs& a) {
   Status s = c.ledger.ReferenceHistoryOf(key, &history);
   if (s.ok()) s = c.ledger.ProgrammesOf(key, &same_day);
   if (!s.ok()) return Internal(c, s);
+  // As the reference, the bounds are those known at t: a programme judged
+  // later had not declared them yet.
+  std::erase_if(same_day, [t](const StoredProgramme& p) { return p.judged_at > t; });
   const StoredProgramme* bounds = LastDeclared(same_day);
   if (a.json) {
     Json j = RebuiltJson(key, history, t, c.config.referential);

@@ -372,7 +372,8 @@ TEST(Annotate, TheLongestNoteAndNameAreKeptWhole) {
 
 // The technical bounds a shipper declares with each programme (CSV fields
 // 9-10) are kept per site and day as last declared, refused programmes
-// included, and shown by reference and report.
+// included, rejected files not, and shown by reference (as known at its
+// --at) and report.
 TEST(TechnicalBounds, AsLastDeclared) {
   Desk desk;
   Json none = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"});
@@ -398,6 +399,22 @@ TEST(TechnicalBounds, AsLastDeclared) {
   EXPECT_EQ(ref["technicalQMax"], 120000.0);
   EXPECT_EQ(ref["technicalBoundsFrom"], "20261203-LI0001-GFQUIMP01-2");
   EXPECT_EQ(ref["hourlyQuantities"][0]["quantity"], 100.0);  // the reference is v1's
+  // v3 declares qMin > qMax: rejected, its bounds are never kept.
+  auto v3 = desk.bed.WriteCsv("20261203", {bounded(3, "5000", "100")}, "20261202130000");
+  Json j3 = desk.RunJson({"submit", v3, "--sender", "ops@engie.example", "--received-at",
+                          "2026-12-02T13:00:00"});
+  EXPECT_EQ(j3["outcome"], "REJECTED");
+  EXPECT_EQ(desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}), ref);
+  // Before v2 was judged, v1's were the last declared; before v1, none.
+  Json before = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03",
+                              "--at", "2026-12-02T11:59:59"});
+  EXPECT_EQ(before["technicalQMin"], 1000.0);
+  EXPECT_EQ(before["technicalQMax"], 150000.0);
+  EXPECT_EQ(before["technicalBoundsFrom"], "20261203-LI0001-GFQUIMP01-1");
+  Json earliest = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03",
+                                "--at", "2026-12-01T11:59:59"});
+  EXPECT_TRUE(earliest["technicalQMin"].is_null()) << earliest;
+  EXPECT_TRUE(earliest["technicalBoundsFrom"].is_null()) << earliest;
   ASSERT_EQ(desk.Run({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}), 0);
   EXPECT_NE(desk.out.find("Technical bounds (last declared, 20261203-LI0001-GFQUIMP01-2): qMin "
                           "2000, qMax 120000 kWh/h"),
@@ -407,6 +424,9 @@ TEST(TechnicalBounds, AsLastDeclared) {
   ASSERT_EQ(report["technicalBounds"].size(), 1u) << report;
   EXPECT_EQ(report["technicalBounds"][0]["hmsSiteId"], "LI0001");
   EXPECT_EQ(report["technicalBounds"][0]["technicalQMax"], 120000.0);
+  ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
+  EXPECT_NE(desk.out.find("\nTechnical bounds, as last declared:\n"), std::string::npos)
+      << desk.out;
 }
 
 // A shortage refuses with its own words, `indicators show` lists it, and
