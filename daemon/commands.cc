@@ -1,12 +1,13 @@
 #include "daemon/commands.h"
 
-#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "daemon/engine.h"
 #include "daemon/json_views.h"
 #include "daemon/text_views.h"
+#include "mail/charset.h"
 
 namespace flexmail {
 namespace {
@@ -35,6 +36,26 @@ bool ReadFile(Context& c, const std::string& path, RawFile* out) {
   out->name = Basename(path);
   out->bytes = buf.str();
   return true;
+}
+
+constexpr char32_t kNotUtf8 = 0x110000;  // beyond Unicode: no character
+
+// The first character of `text` that may not stand in a line typed by an
+// operator, and its byte offset in *at: an invalid UTF-8 byte (kNotUtf8),
+// a control character (C0, DEL, C1: a tab, line feed or escape sequence
+// would forge lines or colours in a table, a reply or a terminal) or a
+// line or paragraph separator (U+2028, U+2029). 0 when there is none.
+char32_t FirstNotOnOneLine(std::string_view text, size_t* at) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t len = Utf8SequenceLength(text, i);
+    *at = i;
+    if (len == 0) return kNotUtf8;
+    char32_t cp = static_cast<unsigned char>(text[i]) & (len == 1 ? 0x7F : 0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) cp = cp << 6 | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029) return cp;
+    i += len;
+  }
+  return 0;
 }
 
 void PrintJson(Context& c, const Json& j) { c.out << j.dump(2) << "\n"; }
@@ -67,16 +88,26 @@ int Internal(Context& c, const Status& s) {
 
 bool CheckOperatorText(Context& c, const char* option, const std::string& text,
                        size_t max_bytes) {
-  const bool blank = text.find_first_not_of(" \t") == std::string::npos;
-  const bool control = std::any_of(text.begin(), text.end(), [](char ch) {
-    return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f;
-  });
-  if (blank || control || text.size() > max_bytes) {
-    c.err << "flexmail: " << option << ": expected a non-empty text on one line, at most "
-          << max_bytes << " bytes, without control characters\n";
+  const std::string head = std::string("flexmail: ") + option + ": ";
+  if (text.find_first_not_of(" \t") == std::string::npos) {
+    c.err << head << "empty\n";
     return false;
   }
-  return true;
+  if (text.size() > max_bytes) {
+    c.err << head << text.size() << " bytes, at most " << max_bytes << " bytes\n";
+    return false;
+  }
+  size_t at = 0;
+  const char32_t bad = FirstNotOnOneLine(text, &at);
+  if (bad == kNotUtf8) {
+    c.err << head << "byte " << at + 1 << " is not UTF-8\n";
+  } else if (bad != 0) {
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(bad));
+    c.err << head << "control character " << code << " at byte " << at + 1
+          << ": expected one line without control characters\n";
+  }
+  return bad == 0;
 }
 
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out) {
@@ -238,6 +269,9 @@ int CmdReference(Context& c, const SiteDayArgs& a) {
   Status s = c.ledger.ReferenceHistoryOf(key, &history);
   if (s.ok()) s = c.ledger.ProgrammesOf(key, &same_day);
   if (!s.ok()) return Internal(c, s);
+  // As the reference, the bounds are those known at t: a programme judged
+  // later had not declared them yet.
+  std::erase_if(same_day, [t](const StoredProgramme& p) { return p.judged_at > t; });
   const StoredProgramme* bounds = LastDeclared(same_day);
   if (a.json) {
     Json j = RebuiltJson(key, history, t, c.config.referential);

@@ -155,8 +155,9 @@ int Internal(Context& c, const Status& s);
 
 // Helpers shared by commands: each writes the usage error and returns false.
 // Text an operator typed, to be stored, printed and mailed: not blank, at
-// most max_bytes, on one line without control characters (it may not forge
-// lines of a reply or of a table).
+// most max_bytes, UTF-8 on one line without control characters (it may not
+// forge lines of a reply or of a table, and JSON only carries UTF-8). The
+// error names the option and what is wrong, where.
 bool CheckOperatorText(Context& c, const char* option, const std::string& text,
                        size_t max_bytes);
 bool ResolveInstant(Context& c, const std::string& text, const char* option, Instant* out);

@@ -214,7 +214,7 @@ const std::string_view kMigrations[] = {kTablesSql, ViewsSql(), MailSchemaSql(),
                                         CommunicationTestSql(), PollsNeedOperatorSql(),
                                         CanarySql(), TlsCertificatesSql(), MonitoringIndexesSql(),
                                         LedgerInstanceSql(), DispatchSql(),
-                                        AnnotationsSql()};
+                                        AnnotationsSql(), AnnotationsKeptSql()};
 
 Status ReadUserVersion(sqlite3* db, int* version) {
   sql::Statement st;

@@ -56,6 +56,9 @@ std::string_view DispatchSql();
 // Notes on declarations and messages' texts (migration 14), in
 // schema_annotations.cc.
 std::string_view AnnotationsSql();
+// Notes refused INSERT OR REPLACE (migration 15), in
+// schema_annotations_kept.cc.
+std::string_view AnnotationsKeptSql();
 // The SQL functions migrations call (flexmail_random_hex), on `db`.
 Status RegisterMigrationFunctions(sqlite3* db);
 

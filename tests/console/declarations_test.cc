@@ -268,17 +268,23 @@ TEST_F(DeclarationPagesTest, PageShowsTheDispatchersOverrideEscaped) {
 }
 
 TEST_F(DeclarationPagesTest, PageShowsNotesEscaped) {
-  // Given two notes on a declaration, one holding markup, its page lists both in the order written, escaped.
+  // Given three notes on a declaration, markup in a text and in a name, its page lists them in the order written, escaped.
   const std::int64_t id = Submitted(Utc(2026, 12, 3, 9));
   EXPECT_FALSE(Has(Get("/declarations/" + std::to_string(id)).body, "<h2>Notes"));
-  for (const char* text : {"confirmé par téléphone avec M. X à 10h32", kScript}) {
-    AnnotationRecord a{0, id, text, "J. Dupont", Utc(2026, 12, 3, 10)};
+  const std::pair<const char*, const char*> notes[] = {
+      {"confirmé par téléphone avec M. X à 10h32", "J. Dupont"},
+      {kScript, "J. Dupont"},
+      {"rappel à 11h & après", kScript}};
+  for (const auto& [text, by] : notes) {
+    AnnotationRecord a{0, id, text, by, Utc(2026, 12, 3, 10)};
     ASSERT_TRUE(ledger_->Annotate(&a).ok());
   }
   const std::string b = Get("/declarations/" + std::to_string(id)).body;
-  EXPECT_TRUE(Has(b, "<h2>Notes (2)</h2>")) << b;
+  EXPECT_TRUE(Has(b, "<h2>Notes (3)</h2>")) << b;
   EXPECT_LT(b.find("confirmé par téléphone"), b.find(kEscapedScript));
   EXPECT_TRUE(Has(b, "<td>J. Dupont</td><td>" + std::string(kEscapedScript) + "</td>")) << b;
+  EXPECT_TRUE(Has(b, "<td>" + std::string(kEscapedScript) + "</td><td>rappel à 11h &amp; après</td>"))
+      << b;
   EXPECT_FALSE(Has(b, "<script"));
 }
 

@@ -1,7 +1,7 @@
 // The dispatcher's hand, through the command line on a real ledger:
 // overrides of a verdict (reference before and after, the shipper's
-// threaded answer, later declarations judged on the override) and the end
-// of a shortage.
+// threaded answer, later declarations judged on the override), notes on
+// declarations, and the end of a shortage.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -206,56 +206,174 @@ TEST_F(OverrideTest, TheLedgerKeepsEveryOverride) {
   sqlite3_close(db);
 }
 
-// A note on a declaration: stored as written with who and when, shown by
-// report (text and JSON) and v_annotations, never changed.
-TEST_F(OverrideTest, NotesAreKeptAndShown) {
-  desk.clock.now = At("2026-12-03T10:32:00");
-  Json note = desk.RunJson({"annotate", "2", "--text", "confirmé par téléphone avec M. X à 10h32",
-                            "--by", "J. Dupont"});
-  EXPECT_EQ(note["declarationId"], 2);
-  EXPECT_EQ(note["writtenAt"], "2026-12-03T10:32:00.000+01:00");
-  EXPECT_EQ(note["by"], "J. Dupont");
-  ASSERT_EQ(desk.Run({"annotate", "2", "--text", "rappel prévu à 11h", "--by", "A. Martin"}), 0);
-  Json report = desk.RunJson({"report", "--gas-day", "2026-12-03"});
-  const Json* v2 = nullptr;
-  for (const auto& d : report["declarations"]) {
-    if (d["declarationId"] == 2) v2 = &d;
-    else EXPECT_EQ(d["annotations"], Json::array()) << d;
-  }
-  ASSERT_NE(v2, nullptr) << report;
-  ASSERT_EQ((*v2)["annotations"].size(), 2u);
-  EXPECT_EQ((*v2)["annotations"][0]["text"], "confirmé par téléphone avec M. X à 10h32");
-  EXPECT_EQ((*v2)["annotations"][1]["by"], "A. Martin");
-  // The email's own text, decoded, beside the notes.
-  EXPECT_EQ((*v2)["emailText"], "Bonjour");
-  ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
-  EXPECT_NE(desk.out.find("Notes:"), std::string::npos) << desk.out;
-  EXPECT_NE(desk.out.find("rappel prévu à 11h"), std::string::npos) << desk.out;
-  EXPECT_NE(desk.out.find("  | Bonjour"), std::string::npos) << desk.out;
-  // Mistakes: exit 2, nothing stored.
-  EXPECT_EQ(desk.Run({"annotate", "99", "--text", "x", "--by", "y"}), 2);
-  EXPECT_NE(desk.err.find("no such declaration"), std::string::npos) << desk.err;
-  EXPECT_EQ(desk.Run({"annotate", "2", "--text", "", "--by", "y"}), 2);
-  EXPECT_EQ(desk.Run({"annotate", "2", "--text", "a\tb", "--by", "y"}), 2);
-  EXPECT_EQ(desk.Run({"annotate", "2", "--text", std::string(2001, 'x'), "--by", "y"}), 2);
-  EXPECT_NE(desk.err.find("at most 2000 bytes"), std::string::npos) << desk.err;
+// Notes on declarations (`flexmail annotate`): stored as written with who
+// and when, shown by report (text and JSON) and v_annotations; mistakes
+// refused with their reason, nothing stored.
+
+// The declaration id of version `v` (its email's text: "Bonjour"), by
+// email at `at`.
+std::int64_t Declared(Desk& desk, int v, const char* at) {
+  return desk.Ingest(v, "100", at)["declarationId"].get<std::int64_t>();
+}
+
+// How many notes the ledger holds.
+int NotesIn(const Desk& desk) {
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(desk.bed.database().c_str(), &db), SQLITE_OK);
-  for (const char* sql : {"UPDATE annotations SET text = 'x'", "DELETE FROM annotations"}) {
-    EXPECT_NE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sql;
-  }
   sqlite3_stmt* st = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM v_annotations WHERE declaration = 2", -1,
-                               &st, nullptr), SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 2);
+  int n = -1;
+  if (sqlite3_open(desk.bed.database().c_str(), &db) == SQLITE_OK &&
+      sqlite3_prepare_v2(db, "SELECT count(*) FROM v_annotations", -1, &st, nullptr) ==
+          SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    n = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   sqlite3_close(db);
+  return n;
+}
+
+const Json* DeclarationIn(const Json& report, std::int64_t id) {
+  for (const auto& d : report["declarations"]) {
+    if (d["declarationId"] == id) return &d;
+  }
+  return nullptr;
+}
+
+TEST(Annotate, TheNoteIsStoredAsWrittenAndShown) {
+  // Given two declarations by email and one rejected by submit, notes are stored with who and the clock's now, printed back, listed per declaration by report --json (with the email's text) and as a table by report.
+  Desk desk;
+  desk.clock.now = At("2026-12-03T10:32:00");
+  const std::int64_t v1 = Declared(desk, 1, "2026-12-03T08:00:00");
+  const std::int64_t v2 = Declared(desk, 2, "2026-12-03T09:00:00");
+  const std::string bad = desk.bed.WriteCsv("20261203", {"pas une ligne"}, "20261203093000");
+  const std::int64_t rejected =
+      desk.RunJson({"submit", bad, "--sender", "ops@engie.example", "--received-at",
+                    "2026-12-03T09:30:00"})["declarationId"];
+
+  ASSERT_EQ(desk.Run({"annotate", std::to_string(v2), "--text",
+                      "confirmé par téléphone avec M. X à 10h32", "--by", "J. Dupont"}),
+            0)
+      << desk.err;
+  EXPECT_EQ(desk.out, "Note 1 on declaration " + std::to_string(v2) +
+                          ", 2026-12-03T10:32:00.000+01:00, by J. Dupont\n");
+  desk.clock.now = At("2026-12-03T10:40:00");
+  ASSERT_EQ(desk.Run({"annotate", std::to_string(v2), "--text", "rappel prévu à 11h", "--by",
+                      "A. Martin", "--json"}),
+            0)
+      << desk.err;
+  const nlohmann::ordered_json printed = nlohmann::ordered_json::parse(desk.out);
+  const nlohmann::ordered_json second = {{"id", 2},
+                                         {"declarationId", v2},
+                                         {"writtenAt", "2026-12-03T10:40:00.000+01:00"},
+                                         {"by", "A. Martin"},
+                                         {"text", "rappel prévu à 11h"}};
+  EXPECT_EQ(printed.dump(), second.dump());  // the keys in their fixed order
+  Json on_rejected = desk.RunJson({"annotate", std::to_string(rejected), "--text",
+                                   "fichier renvoyé corrigé par téléphone", "--by", "J. Dupont"});
+  EXPECT_EQ(on_rejected["declarationId"], rejected);
+
+  Json report = desk.RunJson({"report", "--gas-day", "2026-12-03"});
+  const Json *d1 = DeclarationIn(report, v1), *d2 = DeclarationIn(report, v2),
+             *dr = DeclarationIn(report, rejected);
+  ASSERT_TRUE(d1 && d2 && dr) << report;
+  EXPECT_EQ((*d1)["annotations"], Json::array());
+  ASSERT_EQ((*d2)["annotations"].size(), 2u);
+  EXPECT_EQ((*d2)["annotations"][0]["text"], "confirmé par téléphone avec M. X à 10h32");
+  EXPECT_EQ((*d2)["annotations"][0]["writtenAt"], "2026-12-03T10:32:00.000+01:00");
+  EXPECT_EQ((*d2)["annotations"][1], Json::parse(second.dump()));
+  EXPECT_EQ((*d2)["emailText"], "Bonjour");
+  EXPECT_EQ((*dr)["emailText"], nullptr);  // submit: no email
+  EXPECT_EQ((*dr)["annotations"].size(), 1u);
+
+  ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
+  const std::string& text = desk.out;
+  const size_t notes = text.find("\nNotes:\n");
+  ASSERT_NE(notes, std::string::npos) << text;
+  EXPECT_LT(text.find("confirmé par téléphone avec M. X à 10h32", notes),
+            text.find("rappel prévu à 11h", notes));
+  EXPECT_NE(text.find("fichier renvoyé corrigé par téléphone", notes), std::string::npos);
+  EXPECT_NE(text.find("Declaration " + std::to_string(v1) + ", from ops@engie.example:\n"
+                      "  | Bonjour\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(NotesIn(desk), 3);
+}
+
+TEST(Annotate, MistakesAreRefusedWithTheirReasonAndNothingIsStored) {
+  // Given one declaration, each mistake exits 2 with an error naming the option and what is wrong, where, and no note is stored.
+  Desk desk;
+  desk.clock.now = At("2026-12-03T10:32:00");
+  const std::string id = std::to_string(Declared(desk, 1, "2026-12-03T08:00:00"));
+  const std::string control = ": expected one line without control characters\n";
+  const struct {
+    const char* name;
+    std::vector<std::string> args;  // after "annotate"
+    std::string err;                // exact, or a part when partial
+    bool partial = false;
+  } cases[] = {
+      {"unknown declaration", {"99", "--text", "x", "--by", "y"},
+       "flexmail: declaration 99: no such declaration\n"},
+      {"declaration 0", {"0", "--text", "x", "--by", "y"},
+       "flexmail: declaration 0: no such declaration\n"},
+      {"not a number", {"deux", "--text", "x", "--by", "y"}, "deux", true},
+      {"no --by", {id, "--text", "x"}, "--by is required", true},
+      {"empty text", {id, "--text", "", "--by", "y"}, "flexmail: --text: empty\n"},
+      {"blank text", {id, "--text", "  ", "--by", "y"}, "flexmail: --text: empty\n"},
+      {"empty name", {id, "--text", "x", "--by", ""}, "flexmail: --by: empty\n"},
+      {"line feed", {id, "--text", "a\nb", "--by", "y"},
+       "flexmail: --text: control character U+000A at byte 2" + control},
+      {"tab", {id, "--text", "a\tb", "--by", "y"},
+       "flexmail: --text: control character U+0009 at byte 2" + control},
+      {"escape sequence", {id, "--text", "\x1b[31mrouge", "--by", "y"},
+       "flexmail: --text: control character U+001B at byte 1" + control},
+      {"DEL", {id, "--text", "a\x7f", "--by", "y"},
+       "flexmail: --text: control character U+007F at byte 2" + control},
+      {"C1 control (NEL)", {id, "--text", "\xc3\xa9\xc2\x85", "--by", "y"},
+       "flexmail: --text: control character U+0085 at byte 3" + control},
+      {"line separator", {id, "--text", "a\u2028b", "--by", "y"},
+       "flexmail: --text: control character U+2028 at byte 2" + control},
+      {"control in the name", {id, "--text", "x", "--by", "J.\rDupont"},
+       "flexmail: --by: control character U+000D at byte 3" + control},
+      {"Latin-1, not UTF-8", {id, "--text", "d\xe9j\xe0", "--by", "y"},
+       "flexmail: --text: byte 2 is not UTF-8\n"},
+      {"text too long", {id, "--text", std::string(2001, 'x'), "--by", "y"},
+       "flexmail: --text: 2001 bytes, at most 2000 bytes\n"},
+      {"name too long", {id, "--text", "x", "--by", std::string(201, 'y')},
+       "flexmail: --by: 201 bytes, at most 200 bytes\n"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"annotate"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    desk.err.clear();
+    EXPECT_EQ(desk.Run(args), 2) << c.name;
+    if (c.partial) {
+      EXPECT_NE(desk.err.find(c.err), std::string::npos) << c.name << ": " << desk.err;
+    } else {
+      EXPECT_EQ(desk.err, c.err) << c.name;
+    }
+    EXPECT_EQ(desk.out, "") << c.name;
+  }
+  EXPECT_EQ(NotesIn(desk), 0);
+}
+
+TEST(Annotate, TheLongestNoteAndNameAreKeptWhole) {
+  // Given a text of exactly 2000 bytes (1000 "é") and a name of 200, both are stored and read back whole.
+  Desk desk;
+  desk.clock.now = At("2026-12-03T10:32:00");
+  const std::string id = std::to_string(Declared(desk, 1, "2026-12-03T08:00:00"));
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "é";
+  const std::string name(200, 'n');
+  Json note = desk.RunJson({"annotate", id, "--text", text, "--by", name});
+  EXPECT_EQ(note["text"], text);
+  EXPECT_EQ(note["by"], name);
+  Json report = desk.RunJson({"report", "--gas-day", "2026-12-03"});
+  EXPECT_EQ(report["declarations"][0]["annotations"][0]["text"], text);
 }
 
 // The technical bounds a shipper declares with each programme (CSV fields
 // 9-10) are kept per site and day as last declared, refused programmes
-// included, and shown by reference and report.
+// included, rejected files not, and shown by reference (as known at its
+// --at) and report.
 TEST(TechnicalBounds, AsLastDeclared) {
   Desk desk;
   Json none = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"});
@@ -281,6 +399,22 @@ TEST(TechnicalBounds, AsLastDeclared) {
   EXPECT_EQ(ref["technicalQMax"], 120000.0);
   EXPECT_EQ(ref["technicalBoundsFrom"], "20261203-LI0001-GFQUIMP01-2");
   EXPECT_EQ(ref["hourlyQuantities"][0]["quantity"], 100.0);  // the reference is v1's
+  // v3 declares qMin > qMax: rejected, its bounds are never kept.
+  auto v3 = desk.bed.WriteCsv("20261203", {bounded(3, "5000", "100")}, "20261202130000");
+  Json j3 = desk.RunJson({"submit", v3, "--sender", "ops@engie.example", "--received-at",
+                          "2026-12-02T13:00:00"});
+  EXPECT_EQ(j3["outcome"], "REJECTED");
+  EXPECT_EQ(desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}), ref);
+  // Before v2 was judged, v1's were the last declared; before v1, none.
+  Json before = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03",
+                              "--at", "2026-12-02T11:59:59"});
+  EXPECT_EQ(before["technicalQMin"], 1000.0);
+  EXPECT_EQ(before["technicalQMax"], 150000.0);
+  EXPECT_EQ(before["technicalBoundsFrom"], "20261203-LI0001-GFQUIMP01-1");
+  Json earliest = desk.RunJson({"reference", "--site", "LI0001", "--gas-day", "2026-12-03",
+                                "--at", "2026-12-01T11:59:59"});
+  EXPECT_TRUE(earliest["technicalQMin"].is_null()) << earliest;
+  EXPECT_TRUE(earliest["technicalBoundsFrom"].is_null()) << earliest;
   ASSERT_EQ(desk.Run({"reference", "--site", "LI0001", "--gas-day", "2026-12-03"}), 0);
   EXPECT_NE(desk.out.find("Technical bounds (last declared, 20261203-LI0001-GFQUIMP01-2): qMin "
                           "2000, qMax 120000 kWh/h"),
@@ -290,6 +424,9 @@ TEST(TechnicalBounds, AsLastDeclared) {
   ASSERT_EQ(report["technicalBounds"].size(), 1u) << report;
   EXPECT_EQ(report["technicalBounds"][0]["hmsSiteId"], "LI0001");
   EXPECT_EQ(report["technicalBounds"][0]["technicalQMax"], 120000.0);
+  ASSERT_EQ(desk.Run({"report", "--gas-day", "2026-12-03"}), 0);
+  EXPECT_NE(desk.out.find("\nTechnical bounds, as last declared:\n"), std::string::npos)
+      << desk.out;
 }
 
 // A shortage refuses with its own words, `indicators show` lists it, and

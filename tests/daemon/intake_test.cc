@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "daemon/intake.h"
 #include "daemon/reply.h"
+#include "mail/charset.h"
 #include "tests/daemon/intake_bench.h"
 #include "tests/daemon/testbed.h"
 
@@ -18,6 +19,7 @@ namespace {
 
 using testing::Fixture;
 using testing::At;
+using testing::DeclarationEmail;
 using testing::FixedClock;
 using testing::Testbed;
 
@@ -334,6 +336,62 @@ TEST(Intake, IgnoredJsonHasReason) {
   EXPECT_EQ(j["messageId"], "<py-autoreply@engie.example>");
   EXPECT_EQ(j["sender"], "ops@engie.example");
   EXPECT_TRUE(j["hmsProfiles"].empty());
+}
+
+// `raw` with its text part (DeclarationEmail's "Bonjour") replaced by
+// `part`: the part's header fields, a blank line and its body.
+std::string WithTextPart(std::string raw, const std::string& part) {
+  const std::string bonjour = "Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour\r\n";
+  const size_t at = raw.find(bonjour);
+  EXPECT_NE(at, std::string::npos);
+  return raw.replace(at, bonjour.size(), part);
+}
+
+// The text the ledger keeps for the message of r's declaration.
+std::string StoredText(Bench& b, const IntakeResult& r) {
+  bool found = false;
+  MessageRecord m;
+  Status s = b.ledger->MessageOfDeclaration(r.verdict.declaration_id, false, &found, &m);
+  EXPECT_TRUE(s.ok() && found) << s.ToString();
+  return m.body_text;
+}
+
+// The email's own text, where shippers write maintenance forecasts, is
+// stored decoded: quoted-printable (a soft line break included) removed,
+// ISO-8859-1 (read as its superset Windows-1252) converted to UTF-8.
+TEST(Intake, TheEmailTextIsStoredDecoded) {
+  Bench b;
+  IntakeResult r = b.Ingest(WithTextPart(
+      DeclarationEmail(1, "100"),
+      "Content-Type: text/plain; charset=ISO-8859-1\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+      "Arr=EAt pour maintenance du 4 au 6 d=E9cembre, retour en service pr=E9vu =\r\n"
+      "le 7 =E0 6h (co=FBt =80).\r\n"));
+  ASSERT_EQ(r.outcome, Outcome::kIntegrated);
+  EXPECT_EQ(StoredText(b, r),
+            "Arrêt pour maintenance du 4 au 6 décembre, retour en service prévu le 7 à 6h "
+            "(coût €).");
+}
+
+// A text over 64 KiB is stored cut at a character boundary, and says so.
+TEST(Intake, ALongEmailTextIsStoredCutWithANote) {
+  Bench b;
+  std::string body;
+  while (body.size() < 70 * 1024) body += "Arr\xC3\xAAt pr\xC3\xA9vu.\r\n";
+  IntakeResult r = b.Ingest(WithTextPart(
+      DeclarationEmail(1, "100"),
+      "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+          body));
+  ASSERT_EQ(r.outcome, Outcome::kIntegrated);
+  const std::string stored = StoredText(b, r);
+  const std::string note = "\n[… texte coupé à 64 Kio]";
+  ASSERT_GT(stored.size(), note.size());
+  EXPECT_EQ(stored.substr(stored.size() - note.size()), note);
+  const std::string kept = stored.substr(0, stored.size() - note.size());
+  EXPECT_LE(kept.size(), 64u * 1024);
+  EXPECT_GT(kept.size(), 64u * 1024 - 4);
+  EXPECT_EQ(kept, body.substr(0, kept.size()));
+  EXPECT_EQ(SanitizeUtf8(kept), kept);  // no character cut in two
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ TEST(SchemaTest, MigratesAnEmptyFileToTheLatestVersion) {
   Status s = Ledger::Open(path, &ledger);
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ledger->schema_version(), LatestSchemaVersion());
-  EXPECT_EQ(LatestSchemaVersion(), 14);
+  EXPECT_EQ(LatestSchemaVersion(), 15);
 
   RawDb raw(path);
   EXPECT_EQ(raw.One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
