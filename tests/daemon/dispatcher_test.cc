@@ -197,7 +197,9 @@ TEST_F(OverrideTest, TheLedgerKeepsEveryOverride) {
   EXPECT_EQ(text("SELECT status || ' ' || status_now FROM v_programmes ORDER BY version"),
             "ACCEPTED ACCEPTED|REFUSED REFUSED");
   EXPECT_EQ(text("SELECT count(*) FROM v_overrides WHERE reference_seq IS NOT NULL"), "2");
-  for (const char* sql : {"UPDATE overrides SET reason = 'x'", "DELETE FROM overrides"}) {
+  for (const char* sql :
+       {"UPDATE overrides SET reason = 'x'", "DELETE FROM overrides",
+        "INSERT OR REPLACE INTO overrides SELECT * FROM overrides WHERE id = 1"}) {
     char* msg = nullptr;
     EXPECT_NE(sqlite3_exec(db, sql, nullptr, nullptr, &msg), SQLITE_OK) << sql;
     EXPECT_NE(std::string(msg ? msg : "").find("never"), std::string::npos) << sql;
